@@ -1,0 +1,59 @@
+# Event Horizon: the two commands are `make up` (run the platform here) and `make test`.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+export EVH_CACHE ?= $(HOME)/.cache/event-horizon
+# Ports of the local stack (`make up`) and of the test run's own Kafka and Redis, kept apart
+# so `make test` never touches the data of a running local stack.
+export KAFKA_PORT ?= 9092
+export REDIS_PORT ?= 6379
+export TEST_KAFKA_PORT ?= 19092
+export TEST_REDIS_PORT ?= 16379
+
+.PHONY: help install build lint typecheck up down status test unit tools bench clean
+
+help:
+	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
+	@echo "make down    stop what make up started"
+	@echo "make test    lint, type check, unit and integration tests against real Kafka and Redis"
+	@echo "make tools   build the toolchain (k6, helm, kube-apiserver, etcd, versitygw, prometheus)"
+	@echo "make bench   run the benchmarks and write docs/benchmarks.md"
+
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+install: node_modules/.package-lock.json
+	bash tests/infra/kafka.sh install
+	bash tests/infra/redis.sh install
+
+build: node_modules/.package-lock.json
+	npx tsc -b
+
+typecheck: build
+
+lint: node_modules/.package-lock.json
+	npx biome check .
+
+up: install build
+	bash scripts/stack.sh up
+
+down:
+	bash scripts/stack.sh down
+
+status:
+	bash scripts/stack.sh status
+
+test: install build lint
+	bash tests/run.sh
+
+tools:
+	bash tests/infra/tools.sh build
+	bash tests/infra/tools.sh smoke
+
+bench: install build
+	bash loadtest/bench.sh
+
+clean:
+	rm -rf packages/*/dist services/*/dist packages/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo

@@ -1,0 +1,3 @@
+export * from './event-input.js';
+export * from './event-message.js';
+export * from './topics.js';

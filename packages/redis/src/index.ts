@@ -1,0 +1,4 @@
+export type { Redis } from 'ioredis';
+export * from './create-redis.js';
+export * from './lua-scripts.js';
+export * from './pipeline-keys.js';

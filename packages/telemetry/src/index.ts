@@ -1,0 +1,3 @@
+export * from './metrics-registry.js';
+export * from './ops-routes.js';
+export * from './tracing.js';

@@ -1,0 +1,38 @@
+import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { NodeSDK } from '@opentelemetry/sdk-node';
+
+export interface Tracing {
+  tracer: Tracer;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Tracing is on only when OTEL_EXPORTER_OTLP_ENDPOINT is set; otherwise the API's no-op
+ * tracer is returned, which costs nothing on the hot path.
+ */
+export function initTracing(service: string, env: Record<string, string | undefined>): Tracing {
+  const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
+  if (!endpoint) return { tracer: trace.getTracer(service), shutdown: async () => {} };
+  const sdk = new NodeSDK({
+    serviceName: service,
+    traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
+  });
+  sdk.start();
+  return { tracer: trace.getTracer(service), shutdown: () => sdk.shutdown() };
+}
+
+/** Runs fn inside a span that records the error, if any. */
+export async function inSpan<T>(tracer: Tracer, name: string, fn: (span: Span) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await fn(span);
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error).message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}

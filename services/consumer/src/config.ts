@@ -1,0 +1,34 @@
+import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC } from '@evh/events';
+import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { z } from 'zod';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const consumerConfigSchema = z.object({
+  PORT: envPort(3002),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: envLogLevel,
+  KAFKA_BROKERS: envList('127.0.0.1:9092'),
+  EVENTS_TOPIC: z.string().min(1).default(EVENTS_TOPIC),
+  DLQ_TOPIC: z.string().min(1).default(DLQ_TOPIC),
+  CONSUMER_GROUP: z.string().min(1).default(CONSUMER_GROUP),
+  EVENTS_PARTITIONS: envInt(12, 1),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  /** Events processed at once across all users; one user's events are always serial. */
+  CONSUMER_CONCURRENCY: envInt(64, 1),
+  /** Partitions whose batches are handled at the same time. */
+  PARTITIONS_CONCURRENTLY: envInt(12, 1),
+  MAX_ATTEMPTS: envInt(3, 1),
+  RETRY_BACKOFF_MS: envInt(50, 0),
+  LOCK_TTL_MS: envInt(30_000, 100),
+  /** event:, dedup:, dlq: and order keys live this long; must outlive Kafka's retention. */
+  RETENTION_MS: envInt(7 * DAY_MS, 1000),
+  ORDER_GAP_TIMEOUT_MS: envInt(5000, 1),
+  STALL_GRACE_MS: envInt(1000, 1),
+  SWEEP_INTERVAL_MS: envInt(250, 10),
+  SESSION_TIMEOUT_MS: envInt(6000, 6000),
+  SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
+});
+
+export type ConsumerConfig = z.output<typeof consumerConfigSchema>;

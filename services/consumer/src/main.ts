@@ -1,0 +1,146 @@
+// The consumer process: reads `events`, applies each event to Redis effectively once and in
+// order per user, dead-letters what keeps failing. The only impure file of the service.
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createRedis } from '@evh/redis';
+import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { buildConsumerApp } from './app.js';
+import { consumerConfigSchema } from './config.js';
+import { createBatchHandler } from './kafka/batch-handler.js';
+import { createConsumerMetrics } from './metrics.js';
+import { createApplyEvent } from './pipeline/apply-event.js';
+import { createEventProcessor } from './pipeline/event-processor.js';
+import { createEventStore } from './pipeline/event-store.js';
+import { createGapSweeper } from './pipeline/gap-sweeper.js';
+import { createSemaphore } from './pipeline/semaphore.js';
+import { createUserLanes } from './pipeline/user-lanes.js';
+
+const SERVICE = 'consumer';
+
+async function main(): Promise<void> {
+  const config = parseConfig(consumerConfigSchema, process.env);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  exitOnSignals(shutdown);
+  let stopping = false;
+
+  const tracing = initTracing(SERVICE, process.env);
+  shutdown.register('tracing', () => tracing.shutdown());
+  const registry = createMetricsRegistry(SERVICE);
+  const metrics = createConsumerMetrics(registry);
+
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  await redis.connect();
+  shutdown.register('redis', async () => {
+    await redis.quit();
+  });
+
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+    { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+  ]);
+  await admin.disconnect();
+
+  const dlqProducer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await dlqProducer.connect();
+  shutdown.register('dlq-producer', () => dlqProducer.disconnect());
+
+  const store = createEventStore(redis, {
+    lockToken: `${hostname()}:${process.pid}:${randomUUID()}`,
+    lockTtlMs: config.LOCK_TTL_MS,
+    retentionMs: config.RETENTION_MS,
+    gapTimeoutMs: config.ORDER_GAP_TIMEOUT_MS,
+    stallGraceMs: config.STALL_GRACE_MS,
+  });
+  const processor = createEventProcessor({
+    store,
+    apply: createApplyEvent(),
+    deadLetters: {
+      async send(userId, letter) {
+        await dlqProducer.send({
+          topic: config.DLQ_TOPIC,
+          acks: -1,
+          messages: [{ key: userId, value: JSON.stringify(letter), headers: { 'event-id': letter.id } }],
+        });
+      },
+    },
+    metrics,
+    logger,
+    maxAttempts: config.MAX_ATTEMPTS,
+    retryBackoffMs: config.RETRY_BACKOFF_MS,
+    lockWaitMs: config.LOCK_TTL_MS + 1000,
+    isStopping: () => stopping,
+  });
+  // Locks of events abandoned by the shutdown are released, never left to expire.
+  shutdown.register('release-locks', async () => {
+    await Promise.all([...processor.held].map((id) => store.unlock(id)));
+  });
+
+  const lanes = createUserLanes();
+  const consumer = kafka.consumer({
+    groupId: config.CONSUMER_GROUP,
+    sessionTimeout: config.SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
+  let kafkaUp = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    kafkaUp = true;
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+  });
+  await consumer.connect();
+  shutdown.register('kafka-consumer', async () => {
+    stopping = true;
+    kafkaUp = false;
+    // disconnect() waits for the running batches, then leaves the group.
+    await consumer.disconnect();
+  });
+  await consumer.subscribe({ topics: [config.EVENTS_TOPIC], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+    eachBatch: createBatchHandler({
+      processor,
+      lanes,
+      semaphore: createSemaphore(config.CONSUMER_CONCURRENCY),
+      metrics,
+      logger,
+      commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
+    }),
+  });
+
+  const sweeper = createGapSweeper({
+    store,
+    processor,
+    lanes,
+    metrics,
+    logger,
+    intervalMs: config.SWEEP_INTERVAL_MS,
+    minWaitMs: Math.min(config.ORDER_GAP_TIMEOUT_MS, config.STALL_GRACE_MS),
+  });
+  sweeper.start();
+  shutdown.register('gap-sweeper', () => sweeper.stop());
+
+  const app = buildConsumerApp({
+    logger,
+    registry,
+    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp },
+  });
+  shutdown.register('http', () => app.close());
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ topic: config.EVENTS_TOPIC, group: config.CONSUMER_GROUP }, 'consumer running');
+}
+
+main().catch((err) => exitOnStartupError(SERVICE, err));

@@ -1,0 +1,35 @@
+import { Counter, Histogram, type Registry } from 'prom-client';
+
+export interface ConsumerMetrics {
+  events: Counter<'outcome'>;
+  gapsSkipped: Counter;
+  batches: Counter;
+  processSeconds: Histogram;
+}
+
+export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
+  return {
+    events: new Counter({
+      name: 'evh_consumer_events_total',
+      help: 'Events handled, by outcome (processed, failed, duplicate, buffered, late)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    gapsSkipped: new Counter({
+      name: 'evh_consumer_seq_gaps_skipped_total',
+      help: 'Seq gaps given up on after ORDER_GAP_TIMEOUT_MS',
+      registers: [registry],
+    }),
+    batches: new Counter({
+      name: 'evh_consumer_batches_committed_total',
+      help: 'Fetched batches fully finalized and committed',
+      registers: [registry],
+    }),
+    processSeconds: new Histogram({
+      name: 'evh_consumer_process_seconds',
+      help: 'Time from taking an event lock to its final state (retries included)',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    }),
+  };
+}

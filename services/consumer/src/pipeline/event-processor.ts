@@ -1,0 +1,169 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type DeadLetter, type EventMessage, eventMessageSchema } from '@evh/events';
+import type { Logger } from 'pino';
+import { consumerErrors } from '../errors.js';
+import type { ConsumerMetrics } from '../metrics.js';
+import type { EventStore, Finalization } from './event-store.js';
+
+/** The business logic of one event kind; throwing makes the attempt fail. */
+export type ApplyEvent = (event: EventMessage) => Promise<void>;
+
+export interface DeadLetterSink {
+  send(userId: string, letter: DeadLetter): Promise<void>;
+}
+
+export interface EventProcessorDeps {
+  store: EventStore;
+  apply: ApplyEvent;
+  deadLetters: DeadLetterSink;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  maxAttempts: number;
+  retryBackoffMs: number;
+  /** How long to wait for another holder's lock before giving the batch back to Kafka. */
+  lockWaitMs: number;
+  isStopping: () => boolean;
+  now?: () => number;
+}
+
+export interface Where {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+}
+
+export interface EventProcessor {
+  /** Processes one Kafka message value; resolves once it is finalized, buffered or a duplicate. */
+  processMessage(value: Buffer | null, where: Where): Promise<void>;
+  /** Processes an event released from a user's buffer (JSON as it was buffered). */
+  processJson(json: string): Promise<void>;
+  /** Event ids whose lock this process holds right now. */
+  readonly held: ReadonlySet<string>;
+}
+
+export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
+  const held = new Set<string>();
+  const now = deps.now ?? Date.now;
+
+  async function attempt(event: EventMessage): Promise<Finalization> {
+    let error = '';
+    for (let n = 1; n <= deps.maxAttempts; n++) {
+      try {
+        await deps.apply(event);
+        return { status: 'processed', attempts: n };
+      } catch (err) {
+        const e = err as { code?: string; message?: string; retriable?: boolean };
+        error = e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
+        if (e.retriable === false) return { status: 'failed', attempts: n, error };
+        if (n < deps.maxAttempts) await sleep(deps.retryBackoffMs * 2 ** (n - 1));
+      }
+    }
+    return { status: 'failed', attempts: deps.maxAttempts, error };
+  }
+
+  async function begin(event: EventMessage, json: string) {
+    const deadline = now() + deps.lockWaitMs;
+    let pause = 20;
+    for (;;) {
+      const verdict = await deps.store.begin(event, json);
+      if (verdict !== 'busy') return verdict;
+      // Another process holds the lock (a rebalance moved the partition mid-event): wait
+      // for it to finalize or for its lock to expire, but never commit past it meanwhile.
+      if (deps.isStopping()) throw consumerErrors.SHUTTING_DOWN(`abandoning ${event.id}`);
+      if (now() > deadline) throw consumerErrors.LOCK_TIMEOUT(`${event.id} stayed locked`);
+      await sleep(pause);
+      pause = Math.min(pause * 2, 250);
+    }
+  }
+
+  /**
+   * Runs one event to its final state; returns the user's next buffered event, if due.
+   * `rejected` finalizes it as failed without running it (a message that is not an event).
+   */
+  async function processOne(event: EventMessage, json: string, rejected?: string): Promise<string | null> {
+    const verdict = await begin(event, json);
+    if (verdict === 'dup' || verdict === 'buffered') {
+      deps.metrics.events.inc({ outcome: verdict === 'dup' ? 'duplicate' : 'buffered' });
+      return null;
+    }
+    held.add(event.id);
+    const end = deps.metrics.processSeconds.startTimer();
+    try {
+      const result: Finalization =
+        rejected === undefined ? await attempt(event) : { status: 'failed', attempts: 1, error: rejected };
+      if (result.status === 'failed') {
+        // Produced before the final state is written: if we die in between, the event is
+        // redelivered and this is repeated, so events.dlq is at-least-once and Redis once.
+        await deps.deadLetters.send(event.userId, {
+          id: event.id,
+          error: result.error ?? 'unknown',
+          attempts: result.attempts,
+          queuedAt: now(),
+          event,
+        });
+      }
+      const following = await deps.store.finalize(event, json, result);
+      deps.metrics.events.inc({ outcome: verdict === 'late' ? 'late' : result.status });
+      return following;
+    } catch (err) {
+      // Not finalized (Redis or Kafka is down): free the lock so the redelivery need not
+      // wait for it to expire. Best effort: if Redis is down the lock expires on its own.
+      await deps.store.unlock(event.id).catch(() => false);
+      throw err;
+    } finally {
+      end();
+      held.delete(event.id);
+    }
+  }
+
+  async function processChain(event: EventMessage, json: string): Promise<void> {
+    let following = await processOne(event, json);
+    while (following) {
+      const next = eventMessageSchema.parse(JSON.parse(following));
+      following = await processOne(next, following);
+    }
+  }
+
+  function invalidEvent(value: Buffer | null, where: Where, reason: string): EventMessage {
+    let id = `invalid:${where.topic}:${where.partition}:${where.offset}`;
+    try {
+      const raw = JSON.parse(value?.toString() ?? '') as { id?: unknown };
+      if (typeof raw.id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(raw.id)) id = raw.id;
+    } catch {
+      // not JSON at all: keep the offset-derived id
+    }
+    deps.logger.warn({ id, reason, ...where }, 'invalid message');
+    return {
+      id,
+      userId: where.key ?? 'unknown',
+      type: 'invalid',
+      payload: {},
+      timestamp: now(),
+      kind: 'invalid',
+    };
+  }
+
+  return {
+    held,
+    async processMessage(value, where) {
+      const json = value?.toString() ?? '';
+      let event: EventMessage;
+      try {
+        event = eventMessageSchema.parse(JSON.parse(json));
+      } catch (err) {
+        // A poison message is dead-lettered once and never retried: retrying cannot fix it.
+        const reason = consumerErrors.INVALID_MESSAGE((err as Error).message.slice(0, 500));
+        const bad = invalidEvent(value, where, reason.message);
+        const kept = JSON.stringify({ ...bad, payload: { raw: json.slice(0, 4096) } });
+        await processOne(bad, kept, `${reason.code}: ${reason.message}`);
+        return;
+      }
+      return processChain(event, json);
+    },
+    async processJson(json) {
+      const event = eventMessageSchema.parse(JSON.parse(json));
+      return processChain(event, json);
+    },
+  };
+}

@@ -1,0 +1,122 @@
+import type { EventMessage } from '@evh/events';
+import { defineScripts, pipelineKeys as k, type Redis } from '@evh/redis';
+import { consumerScripts } from '../redis/scripts.js';
+
+export type BeginVerdict = 'dup' | 'busy' | 'buffered' | 'run' | 'late';
+
+export interface Finalization {
+  status: 'processed' | 'failed';
+  attempts: number;
+  error?: string;
+}
+
+export type Release =
+  | { kind: 'stalled'; json: string }
+  | { kind: 'skipped'; json: string; from: number; to: number };
+
+export interface EventStore {
+  begin(event: EventMessage, json: string): Promise<BeginVerdict>;
+  /** Returns the JSON of the user's next buffered event when its turn has now come. */
+  finalize(event: EventMessage, json: string, result: Finalization): Promise<string | null>;
+  release(userId: string): Promise<Release | null>;
+  unlock(eventId: string): Promise<boolean>;
+  /** Users whose buffered events have waited since before `olderThan` (ms). */
+  waitingUsers(olderThan: number, limit: number): Promise<string[]>;
+}
+
+export interface EventStoreOptions {
+  /** Identifies this process's locks, so it never releases another holder's. */
+  lockToken: string;
+  lockTtlMs: number;
+  retentionMs: number;
+  gapTimeoutMs: number;
+  stallGraceMs: number;
+  now?: () => number;
+}
+
+type Script = (...args: (string | number)[]) => Promise<unknown>;
+
+/** The pipeline's Redis state, one Lua script per decision. Keys come from pipelineKeys. */
+export function createEventStore(redis: Redis, options: EventStoreOptions): EventStore {
+  defineScripts(redis, consumerScripts);
+  const cmd = redis as unknown as Record<
+    'beginEvent' | 'finalizeEvent' | 'releaseWaiting' | 'unlockEvent',
+    Script
+  >;
+  const now = options.now ?? Date.now;
+  const seqOf = (e: EventMessage) => (e.payload.seq === undefined ? '' : String(e.payload.seq));
+
+  return {
+    async begin(event, json) {
+      return (await cmd.beginEvent.call(
+        redis,
+        k.dedup(event.id),
+        k.inflight(event.id),
+        k.seqNext(event.userId),
+        k.seqBuffer(event.userId),
+        k.seqWaiting(),
+        options.lockToken,
+        options.lockTtlMs,
+        seqOf(event),
+        json,
+        now(),
+        event.userId,
+        options.retentionMs,
+      )) as BeginVerdict;
+    },
+
+    async finalize(event, json, result) {
+      const [, following] = (await cmd.finalizeEvent.call(
+        redis,
+        k.event(event.id),
+        k.dedup(event.id),
+        k.inflight(event.id),
+        k.order(event.userId),
+        k.seqNext(event.userId),
+        k.seqBuffer(event.userId),
+        k.seqWaiting(),
+        k.counters(),
+        k.dlqList(),
+        k.dlq(event.id),
+        options.lockToken,
+        result.status,
+        now(),
+        result.attempts,
+        event.id,
+        event.userId,
+        event.type,
+        seqOf(event),
+        result.error ?? '',
+        options.retentionMs,
+        json,
+      )) as [string, string | null];
+      return following || null;
+    },
+
+    async release(userId) {
+      const out = (await cmd.releaseWaiting.call(
+        redis,
+        k.seqNext(userId),
+        k.seqBuffer(userId),
+        k.seqWaiting(),
+        k.counters(),
+        userId,
+        now(),
+        options.gapTimeoutMs,
+        options.stallGraceMs,
+        options.retentionMs,
+      )) as [string, string, number?, number?] | null;
+      if (!out) return null;
+      if (out[0] === 'stalled') return { kind: 'stalled', json: out[1] };
+      return { kind: 'skipped', json: out[1], from: Number(out[2]), to: Number(out[3]) };
+    },
+
+    async unlock(eventId) {
+      return (await cmd.unlockEvent.call(redis, k.inflight(eventId), options.lockToken)) === 1;
+    },
+
+    async waitingUsers(olderThan, limit) {
+      return redis.zrangebyscore(k.seqWaiting(), '-inf', olderThan, 'LIMIT', 0, limit);
+    },
+  };
+}

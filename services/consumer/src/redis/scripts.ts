@@ -1,0 +1,11 @@
+import { luaDir, readLuaScript } from '@evh/redis';
+
+const dir = luaDir(import.meta.url);
+
+/** The consumer's Redis scripts, read once from the `.lua` files beside this module. */
+export const consumerScripts = [
+  readLuaScript(dir, 'begin-event.lua'),
+  readLuaScript(dir, 'finalize-event.lua'),
+  readLuaScript(dir, 'release-waiting.lua'),
+  readLuaScript(dir, 'unlock-event.lua'),
+];

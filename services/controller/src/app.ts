@@ -1,0 +1,25 @@
+import type { GroupLag } from '@evh/kafka';
+import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+
+export interface ControllerAppDeps {
+  logger: Logger;
+  registry: Registry;
+  readiness: Record<string, ReadinessCheck>;
+  latestLag: () => GroupLag | undefined;
+}
+
+/** The controller's probes, metrics and the lag reading it acts on. */
+export function buildControllerApp(deps: ControllerAppDeps): FastifyInstance {
+  const loggerInstance: FastifyBaseLogger = deps.logger;
+  const app = Fastify({ loggerInstance, disableRequestLogging: true });
+  registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
+  app.get('/v1/lag', async (_request, reply) => {
+    const lag = deps.latestLag();
+    if (!lag) return reply.code(503).send({ code: 'LAG_UNKNOWN', message: 'no lag reading yet' });
+    return lag;
+  });
+  return app;
+}

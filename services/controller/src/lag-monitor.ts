@@ -1,0 +1,56 @@
+import { type Admin, consumerLag, type GroupLag } from '@evh/kafka';
+import type { Logger } from 'pino';
+import { Gauge, type Registry } from 'prom-client';
+
+/**
+ * Reads the consumer group's lag every interval and publishes it as a metric. The
+ * autoscaler decides from the latest reading; a failed read keeps the previous one.
+ */
+export function createLagMonitor(deps: {
+  admin: Admin;
+  groupId: string;
+  topic: string;
+  intervalMs: number;
+  registry: Registry;
+  logger: Logger;
+}) {
+  const gauge = new Gauge({
+    name: 'evh_consumer_group_lag',
+    help: 'End offset minus committed offset, per partition of the events topic',
+    labelNames: ['topic', 'group', 'partition'],
+    registers: [deps.registry],
+  });
+  let latest: GroupLag | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  async function poll(): Promise<void> {
+    try {
+      latest = await consumerLag(deps.admin, deps.groupId, deps.topic);
+      for (const p of latest.partitions) {
+        gauge.set({ topic: deps.topic, group: deps.groupId, partition: String(p.partition) }, p.lag);
+      }
+    } catch (err) {
+      deps.logger.warn({ err }, 'reading consumer lag failed; keeping the last reading');
+    }
+  }
+
+  return {
+    latest: () => latest,
+    start() {
+      const tick = () => {
+        running = poll().finally(() => {
+          running = undefined;
+          timer = setTimeout(tick, deps.intervalMs);
+        });
+      };
+      tick();
+    },
+    async stop() {
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await running;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}

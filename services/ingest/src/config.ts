@@ -1,0 +1,26 @@
+import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC } from '@evh/events';
+import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { z } from 'zod';
+
+export const ingestConfigSchema = z.object({
+  PORT: envPort(3000),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: envLogLevel,
+  KAFKA_BROKERS: envList('127.0.0.1:9092'),
+  EVENTS_TOPIC: z.string().min(1).default(EVENTS_TOPIC),
+  DLQ_TOPIC: z.string().min(1).default(DLQ_TOPIC),
+  /** Only used to name the group in logs; the ingest does not consume. */
+  CONSUMER_GROUP: z.string().min(1).default(CONSUMER_GROUP),
+  EVENTS_PARTITIONS: envInt(12, 1),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  REDIS_KEY_PREFIX: z.string().default(''),
+  RATE_LIMIT_PER_WINDOW: envInt(100, 1),
+  RATE_LIMIT_WINDOW_MS: envInt(1000, 1),
+  PRODUCE_LINGER_MS: envInt(3, 0),
+  PRODUCE_MAX_BATCH: envInt(2000, 1),
+  PRODUCE_TIMEOUT_MS: envInt(5000, 100),
+  MAX_BODY_BYTES: envInt(5 * 1024 * 1024, 1024),
+  SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
+});
+
+export type IngestConfig = z.output<typeof ingestConfigSchema>;

@@ -1,0 +1,24 @@
+import type { EventInput, EventMessage } from '@evh/events';
+import type { BatchingProducer } from '@evh/kafka';
+
+export interface EventPublisher {
+  /** Resolves once Kafka acknowledged every event (acks=all); rejects as a whole otherwise. */
+  publish(events: EventMessage[]): Promise<void>;
+}
+
+export function toEventMessage(input: EventInput, id: string, now: number): EventMessage {
+  const { eventId: _clientId, userId, type, payload, ...extra } = input;
+  return { ...extra, id, userId, type, payload, timestamp: now, kind: 'event' };
+}
+
+/** Keyed by userId, so one user's events share a partition and keep their relative order. */
+export function createEventPublisher(producer: BatchingProducer, topic: string): EventPublisher {
+  return {
+    publish(events) {
+      return producer.send(
+        topic,
+        events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+      );
+    },
+  };
+}

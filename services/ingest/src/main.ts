@@ -1,0 +1,82 @@
+// The ingest process: reads config, opens connections, wires the app, listens, and closes
+// everything in reverse order on SIGTERM. The only impure file of the service.
+import { CONSUMER_GROUP } from '@evh/events';
+import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createRedis } from '@evh/redis';
+import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { buildIngestApp } from './app.js';
+import { ingestConfigSchema } from './config.js';
+import { createEventPublisher } from './event-publisher.js';
+import { createIngestMetrics } from './metrics.js';
+import { createRateLimiter } from './rate-limit/rate-limiter.js';
+
+const SERVICE = 'ingest';
+
+async function main(): Promise<void> {
+  const config = parseConfig(ingestConfigSchema, process.env);
+  const logger = createLogger(SERVICE, config.LOG_LEVEL);
+  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
+  exitOnSignals(shutdown);
+
+  const tracing = initTracing(SERVICE, process.env);
+  shutdown.register('tracing', () => tracing.shutdown());
+
+  const registry = createMetricsRegistry(SERVICE);
+  const metrics = createIngestMetrics(registry);
+
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  await redis.connect();
+  shutdown.register('redis', async () => {
+    await redis.quit();
+  });
+
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const admin = kafka.admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+    { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+  ]);
+  await admin.disconnect();
+
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  let kafkaUp = false;
+  producer.on(producer.events.CONNECT, () => {
+    kafkaUp = true;
+  });
+  producer.on(producer.events.DISCONNECT, () => {
+    kafkaUp = false;
+  });
+  await producer.connect();
+  shutdown.register('kafka-producer', () => producer.disconnect());
+  const batching = createBatchingProducer(producer, {
+    lingerMs: config.PRODUCE_LINGER_MS,
+    maxBatchMessages: config.PRODUCE_MAX_BATCH,
+    sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
+  });
+  // Registered after the producer so it runs before it: queued writes are flushed first.
+  shutdown.register('produce-batches', () => batching.close());
+
+  const app = buildIngestApp({
+    logger,
+    rateLimiter: createRateLimiter(redis, {
+      limit: config.RATE_LIMIT_PER_WINDOW,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+    }),
+    publisher: createEventPublisher(batching, config.EVENTS_TOPIC),
+    metrics,
+    registry,
+    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp },
+    bodyLimit: config.MAX_BODY_BYTES,
+  });
+  // Closed first: stop taking requests, let the in-flight ones finish.
+  shutdown.register('http', () => app.close());
+  await app.listen({ port: config.PORT, host: config.HOST });
+  logger.info({ topic: config.EVENTS_TOPIC, group: CONSUMER_GROUP }, 'ingest ready');
+}
+
+main().catch((err) => exitOnStartupError(SERVICE, err));

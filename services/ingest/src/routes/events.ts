@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import { type EventInput, type EventMessage, eventBatchSchema, eventInputSchema } from '@evh/events';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { ingestErrors } from '../errors.js';
+import { type EventPublisher, toEventMessage } from '../event-publisher.js';
+import type { IngestMetrics } from '../metrics.js';
+import type { RateDecision, RateLimiter } from '../rate-limit/rate-limiter.js';
+import { describeIssues, toIssues, type ValidationIssue } from '../validation-issues.js';
+
+export interface EventRoutesDeps {
+  rateLimiter: RateLimiter;
+  publisher: EventPublisher;
+  metrics: IngestMetrics;
+  now?: () => number;
+}
+
+type BatchResult =
+  | { eventId: string; status: 'accepted' }
+  | { eventId: string; status: 'rate_limited'; error: string }
+  | { eventId: string | null; status: 'invalid'; error: string; issues: ValidationIssue[] };
+
+function setRateHeaders(reply: FastifyReply, limiter: RateLimiter, d: RateDecision): void {
+  const windowSeconds = Math.ceil(limiter.windowMs / 1000);
+  reply.header('RateLimit-Limit', limiter.limit);
+  reply.header('RateLimit-Remaining', d.remaining);
+  reply.header('RateLimit-Reset', d.allowed ? windowSeconds : Math.ceil(d.retryAfterMs / 1000));
+  reply.header('RateLimit-Policy', `${limiter.limit};w=${windowSeconds}`);
+}
+
+export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps): void {
+  const now = deps.now ?? Date.now;
+
+  async function publish(messages: EventMessage[]): Promise<void> {
+    const end = deps.metrics.produceSeconds.startTimer();
+    try {
+      await deps.publisher.publish(messages);
+    } catch (err) {
+      deps.metrics.events.inc({ outcome: 'unavailable' }, messages.length);
+      throw err;
+    } finally {
+      end();
+    }
+  }
+
+  app.post('/events', async (request, reply) => {
+    const parsed = eventInputSchema.safeParse(request.body);
+    if (!parsed.success) {
+      deps.metrics.events.inc({ outcome: 'invalid' });
+      const issues = toIssues(parsed.error);
+      throw ingestErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
+    }
+    const input = parsed.data;
+    const eventId = input.eventId ?? randomUUID();
+    const [decision] = await deps.rateLimiter.check([{ userId: input.userId, eventId }]);
+    if (!decision) throw new Error('rate limiter returned no decision');
+    setRateHeaders(reply, deps.rateLimiter, decision);
+    if (!decision.allowed) {
+      deps.metrics.events.inc({ outcome: 'rate_limited' });
+      throw ingestErrors.RATE_LIMITED(
+        `user ${input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
+        { details: { scope: 'user', retryAfterMs: decision.retryAfterMs } },
+      );
+    }
+    await publish([toEventMessage(input, eventId, now())]);
+    deps.metrics.events.inc({ outcome: 'accepted' });
+    return reply.code(202).send({ eventId, status: 'accepted' });
+  });
+
+  app.post('/events/batch', async (request, reply) => {
+    const envelope = eventBatchSchema.safeParse(request.body);
+    if (!envelope.success) {
+      const issues = toIssues(envelope.error);
+      throw ingestErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
+    }
+    const items = envelope.data.events;
+    const results: BatchResult[] = new Array(items.length);
+    const valid: { index: number; input: EventInput; eventId: string }[] = [];
+    items.forEach((raw, index) => {
+      const parsed = eventInputSchema.safeParse(raw);
+      if (parsed.success) {
+        valid.push({ index, input: parsed.data, eventId: parsed.data.eventId ?? randomUUID() });
+        return;
+      }
+      const issues = toIssues(parsed.error);
+      const clientId = (raw as { eventId?: unknown } | null)?.eventId;
+      results[index] = {
+        eventId: typeof clientId === 'string' ? clientId : null,
+        status: 'invalid',
+        error: describeIssues(issues),
+        issues,
+      };
+    });
+    deps.metrics.events.inc({ outcome: 'invalid' }, items.length - valid.length);
+
+    const decisions = await deps.rateLimiter.check(
+      valid.map((v) => ({ userId: v.input.userId, eventId: v.eventId })),
+    );
+    const at = now();
+    const accepted: EventMessage[] = [];
+    valid.forEach((v, i) => {
+      const d = decisions[i];
+      if (d?.allowed) {
+        accepted.push(toEventMessage(v.input, v.eventId, at));
+        results[v.index] = { eventId: v.eventId, status: 'accepted' };
+      } else {
+        results[v.index] = {
+          eventId: v.eventId,
+          status: 'rate_limited',
+          error: `user ${v.input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
+        };
+      }
+    });
+    deps.metrics.events.inc({ outcome: 'rate_limited' }, valid.length - accepted.length);
+    await publish(accepted);
+    deps.metrics.events.inc({ outcome: 'accepted' }, accepted.length);
+    return reply.code(202).send({ results });
+  });
+}

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# A real single-node Apache Kafka broker (KRaft, combined broker+controller) from Maven Central jars.
+#   kafka.sh install              resolve the classpath into $EVH_CACHE/kafka/libs (idempotent)
+#   kafka.sh start RUN PORT       format (first time) and start a broker: RUN/kafka.pid,
+#                                 RUN/kafka.log, state in RUN/kafka-data (controller on PORT+1)
+#   kafka.sh stop RUN             stop the broker started with RUN
+# Ready means the log says "Kafka Server started" and an admin client answers, not an open port:
+# the port accepts connections well before the broker serves requests.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib.sh
+source "$here/lib.sh"
+
+KAFKA_VERSION=$(sed -n 's:.*<kafka.version>\(.*\)</kafka.version>.*:\1:p' "$here/kafka/pom.xml")
+LIBS="$EVH_CACHE/kafka/$KAFKA_VERSION/libs"
+
+install() {
+  if [[ -f "$LIBS/.complete" ]]; then return 0; fi
+  command -v java >/dev/null || die "java is required (Java 17 runs the broker)"
+  command -v mvn >/dev/null || die "mvn is required to fetch the broker's jars from Maven Central"
+  log "resolving Kafka $KAFKA_VERSION jars from Maven Central into $LIBS"
+  rm -rf "$LIBS"
+  mvn -q -B -f "$here/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$LIBS" -DincludeScope=runtime \
+    -Dmaven.repo.local="$EVH_CACHE/m2"
+  ls "$LIBS"/kafka_2.13-*.jar >/dev/null || die "kafka jar missing after mvn"
+  touch "$LIBS/.complete"
+}
+
+start() {
+  local run=$1 port=$2 ctl_port=$(($2 + 1))
+  local dir="$run/kafka-data"
+  install
+  mkdir -p "$dir"
+  if pid_alive "$run/kafka.pid"; then log "kafka already running (pid $(cat "$run/kafka.pid"))"; return 0; fi
+  cat >"$dir/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$ctl_port
+listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$ctl_port
+advertised.listeners=PLAINTEXT://127.0.0.1:$port
+controller.listener.names=CONTROLLER
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+inter.broker.listener.name=PLAINTEXT
+log.dirs=$dir/log
+num.partitions=12
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=12
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+# A consumer group forms as soon as its first member joins: tests and restarts do not wait 3 s.
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+log.retention.hours=72
+PROPS
+  cat >"$dir/log4j.properties" <<'L4J'
+log4j.rootLogger=INFO, stdout
+log4j.appender.stdout=org.apache.log4j.ConsoleAppender
+log4j.appender.stdout.layout=org.apache.log4j.PatternLayout
+log4j.appender.stdout.layout.ConversionPattern=[%d] %p %m (%c)%n
+log4j.logger.kafka=INFO
+log4j.logger.org.apache.kafka=WARN
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+log4j.logger.state.change.logger=WARN
+log4j.logger.kafka.log=WARN
+log4j.logger.kafka.coordinator=WARN
+log4j.logger.kafka.controller=WARN
+L4J
+  local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j.configuration=file:$dir/log4j.properties")
+  if [[ ! -f "$dir/log/meta.properties" ]]; then
+    java "${java_opts[@]}" -cp "$LIBS/*" kafka.tools.StorageTool format \
+      -t "$(java "${java_opts[@]}" -cp "$LIBS/*" kafka.tools.StorageTool random-uuid)" \
+      -c "$dir/server.properties" --ignore-formatted >"$dir/format.log" 2>&1 \
+      || { cat "$dir/format.log" >&2; die "kafka storage format failed"; }
+  fi
+  : >"$run/kafka.log"
+  nohup java "${java_opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
+    >>"$run/kafka.log" 2>&1 </dev/null &
+  echo $! >"$run/kafka.pid"
+  if ! wait_until 90 "Kafka Server started" grep -q "Kafka Server started" "$run/kafka.log"; then
+    tail -40 "$run/kafka.log" >&2
+    die "kafka did not start"
+  fi
+  # The log line comes before the broker has registered with the controller; an admin
+  # request that lists topics proves it serves metadata.
+  wait_until 60 "kafka admin client" node "$here/kafka-ready.mjs" "127.0.0.1:$port" \
+    || die "kafka started but the admin client cannot describe the cluster"
+  log "kafka $KAFKA_VERSION ready on 127.0.0.1:$port (pid $(cat "$run/kafka.pid"))"
+}
+
+stop() { stop_pid "$1/kafka.pid" 20; }
+
+cmd=${1:-}; shift || true
+case "$cmd" in
+  install) install ;;
+  start) start "$@" ;;
+  stop) stop "$@" ;;
+  *) die "usage: kafka.sh install|start RUN PORT|stop RUN" ;;
+esac

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# The test run behind `make test`: its own Kafka and Redis (fresh state, test ports), every
+# compiled test file (unit tests beside the code, integration tests under test/ and tests/),
+# and the infrastructure stopped again whatever the outcome.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+run="$root/.run/test"
+
+stop_infra() {
+  bash tests/infra/kafka.sh stop "$run" || true
+  bash tests/infra/redis.sh stop "$run" || true
+}
+trap stop_infra EXIT
+
+stop_infra
+rm -rf "$run"
+mkdir -p "$run"
+bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
+bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
+
+export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}"
+export REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+mapfile -t files < <(find packages services tests -path '*/node_modules' -prune -o \
+  -path '*/dist/*' -name '*.test.js' -print | sort)
+if [[ ${#files[@]} -eq 0 ]]; then
+  echo "no test files found: did the build run?" >&2
+  exit 1
+fi
+# Filter with TEST_FILTER=<substring> to run a subset while developing.
+if [[ -n ${TEST_FILTER:-} ]]; then
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -- "$TEST_FILTER")
+fi
+echo "running ${#files[@]} test files"
+node --enable-source-maps --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-1}" \
+  --test-timeout=300000 "${files[@]}"

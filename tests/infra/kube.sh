@@ -21,7 +21,7 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-# shellcheck source=tests/infra/tools/lib.sh
+# shellcheck source-path=SCRIPTDIR source=tools/lib.sh
 source "$SCRIPT_DIR/tools/lib.sh"
 
 EVH_CACHE="${EVH_CACHE:-$HOME/.cache/event-horizon}"

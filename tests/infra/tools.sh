@@ -17,12 +17,13 @@ set -euo pipefail
 # ---------------------------------------------------------------------------
 # Pinned versions: the only place to change them. A version bump changes the
 # stamp, so the next `build` rebuilds just that tool.
-# (The proxy's version *lists* here can be stale; `go list -m -json MOD@vX`
-# is the reliable way to check a specific tag exists before bumping.)
+# Before bumping, check the tag really downloads here: this proxy's version
+# lists can be stale, and some versions have metadata but no zip (v1.37.2 of
+# k8s.io/kubernetes answers 403 for its zip): `go mod download -json MOD@vX`.
 # ---------------------------------------------------------------------------
 K6_VERSION=v1.8.1                           # go.k6.io/k6
 HELM_VERSION=v3.22.0                        # helm.sh/helm/v3
-KUBERNETES_VERSION=v1.37.2                  # k8s.io/kubernetes; staging modules use v0.37.2
+KUBERNETES_VERSION=v1.37.1                  # k8s.io/kubernetes; staging modules use v0.37.1
 ETCD_VERSION=v3.6.16                        # go.etcd.io/etcd/server/v3 (and its sibling modules)
 VERSITYGW_VERSION=v1.8.0                    # github.com/versity/versitygw
 PROMETHEUS_DEB_VERSION=2.42.0+ds-5+deb12u1  # Debian bookworm package "prometheus"
@@ -161,10 +162,15 @@ build_wrapped() {
   rm -rf "$dir"
   mkdir -p "$dir"
 
-  local upstream_mod
-  upstream_mod="$(cd "$dir" && go mod download -json "$module@$version" |
-    sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p')"
-  [[ -f "$upstream_mod" ]] || die "could not download $module@$version"
+  # `go mod download -json` reports failures inside its JSON (and exits 1),
+  # so pick the error out rather than failing silently.
+  local dl upstream_mod
+  dl="$(cd "$dir" && { go mod download -json "$module@$version" || true; })"
+  if grep -q '"Error"' <<<"$dl"; then
+    die "go mod download $module@$version: $(sed -n 's/^[[:space:]]*"Error": "\(.*\)",\{0,1\}$/\1/p' <<<"$dl")"
+  fi
+  upstream_mod="$(sed -n 's/^[[:space:]]*"GoMod": "\(.*\)",\{0,1\}$/\1/p' <<<"$dl")"
+  [[ -f "$upstream_mod" ]] || die "could not download $module@$version: $dl"
   local go_line
   go_line="$(go mod edit -json "$upstream_mod" | sed -n 's/^[[:space:]]*"Go": "\(.*\)",\{0,1\}$/\1/p')"
 
@@ -288,7 +294,7 @@ smoke_cleanup() {
   SMOKE_TMP=""
 }
 
-# shellcheck source=tests/infra/tools/lib.sh
+# shellcheck source-path=SCRIPTDIR source=tools/lib.sh
 source "$SCRIPT_DIR/tools/lib.sh"
 
 need_bin() { [[ -x "$BIN_DIR/$1" ]] || die "$1 is not built; run: bash tests/infra/tools.sh build $1"; }
@@ -296,6 +302,18 @@ need_bin() { [[ -x "$BIN_DIR/$1" ]] || die "$1 is not built; run: bash tests/inf
 smoke_k6() {
   need_bin k6
   K6_NO_USAGE_REPORT=true "$BIN_DIR/k6" version
+  # One iteration of a script with a check proves the JS runtime works
+  # without needing any server.
+  cat >"$SMOKE_TMP/smoke.js" <<'EOF'
+import { check } from "k6";
+export const options = { iterations: 1, thresholds: { checks: ["rate==1"] } };
+export default function () {
+  check(JSON.parse('{"ok":true}'), { "json parses": (v) => v.ok === true });
+}
+EOF
+  K6_NO_USAGE_REPORT=true "$BIN_DIR/k6" run --quiet --no-color "$SMOKE_TMP/smoke.js" >"$SMOKE_TMP/k6.log" 2>&1 ||
+    { cat "$SMOKE_TMP/k6.log" >&2; die "k6 run failed"; }
+  echo "k6: ran a 1-iteration script, checks passed"
 }
 
 smoke_helm() {

@@ -5,3 +5,4 @@ export * from './consumer-lag.js';
 export * from './create-kafka.js';
 export * from './ensure-topics.js';
 export * from './errors.js';
+export * from './partition-of.js';

@@ -9,6 +9,7 @@ import { createMetricsRegistry, initTracing } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createBatchHandler } from './kafka/batch-handler.js';
+import { createPartitionProgress } from './kafka/partition-progress.js';
 import { createConsumerMetrics } from './metrics.js';
 import { createApplyEvent } from './pipeline/apply-event.js';
 import { createEventProcessor } from './pipeline/event-processor.js';
@@ -44,6 +45,8 @@ async function main(): Promise<void> {
     { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
     { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
   ]);
+  const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
+  const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();
 
   const dlqProducer = kafka.producer({
@@ -85,6 +88,7 @@ async function main(): Promise<void> {
   });
 
   const lanes = createUserLanes();
+  const progress = createPartitionProgress();
   const consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
     sessionTimeout: config.SESSION_TIMEOUT_MS,
@@ -93,8 +97,9 @@ async function main(): Promise<void> {
     allowAutoTopicCreation: false,
   });
   let kafkaUp = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     kafkaUp = true;
+    progress.assigned(payload.memberAssignment[config.EVENTS_TOPIC] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
@@ -117,6 +122,7 @@ async function main(): Promise<void> {
       semaphore: createSemaphore(config.CONSUMER_CONCURRENCY),
       metrics,
       logger,
+      progress,
       commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
     }),
   });
@@ -125,6 +131,8 @@ async function main(): Promise<void> {
     store,
     processor,
     lanes,
+    progress,
+    numPartitions,
     metrics,
     logger,
     intervalMs: config.SWEEP_INTERVAL_MS,

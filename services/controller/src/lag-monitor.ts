@@ -22,16 +22,19 @@ export function createLagMonitor(deps: {
   });
   let latest: GroupLag | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
+  let running: Promise<unknown> | undefined;
 
-  async function poll(): Promise<void> {
+  /** Returns whether the read succeeded; a failed read is retried sooner than the interval. */
+  async function poll(): Promise<boolean> {
     try {
       latest = await consumerLag(deps.admin, deps.groupId, deps.topic);
       for (const p of latest.partitions) {
         gauge.set({ topic: deps.topic, group: deps.groupId, partition: String(p.partition) }, p.lag);
       }
+      return true;
     } catch (err) {
       deps.logger.warn({ err }, 'reading consumer lag failed; keeping the last reading');
+      return false;
     }
   }
 
@@ -39,9 +42,9 @@ export function createLagMonitor(deps: {
     latest: () => latest,
     start() {
       const tick = () => {
-        running = poll().finally(() => {
+        running = poll().then((ok) => {
           running = undefined;
-          timer = setTimeout(tick, deps.intervalMs);
+          timer = setTimeout(tick, ok ? deps.intervalMs : Math.min(deps.intervalMs, 1000));
         });
       };
       tick();

@@ -4,6 +4,7 @@ import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
 import type { Semaphore } from '../pipeline/semaphore.js';
 import type { UserLanes } from '../pipeline/user-lanes.js';
+import type { PartitionProgress } from './partition-progress.js';
 
 export interface BatchHandlerDeps {
   processor: EventProcessor;
@@ -11,6 +12,7 @@ export interface BatchHandlerDeps {
   semaphore: Semaphore;
   metrics: ConsumerMetrics;
   logger: Logger;
+  progress: PartitionProgress;
   /** Commits `offset` (the next one to read) for the partition. */
   commit(topic: string, partition: number, offset: string): Promise<void>;
 }
@@ -31,6 +33,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
       else byUser.set(user, [m]);
     }
 
+    deps.progress.batchStarted(batch.partition);
     let abandoned = false;
     const beat = setInterval(() => void heartbeat().catch(() => {}), 1000);
     try {
@@ -64,6 +67,7 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await deps.commit(batch.topic, batch.partition, next);
     resolveOffset(batch.lastOffset());
+    deps.progress.batchFinished(batch.partition, batch.offsetLag() === '0');
     deps.metrics.batches.inc();
   };
 }

@@ -18,7 +18,12 @@ export interface EventStore {
   begin(event: EventMessage, json: string): Promise<BeginVerdict>;
   /** Returns the JSON of the user's next buffered event when its turn has now come. */
   finalize(event: EventMessage, json: string, result: Finalization): Promise<string | null>;
-  release(userId: string): Promise<Release | null>;
+  /**
+   * Releases the user's next buffered event when due. `caughtUpSince` is when the user's
+   * partition was last caught up (undefined: behind, or not ours): a gap is only skipped
+   * once it has been open that long while nothing more was left to read.
+   */
+  release(userId: string, caughtUpSince: number | undefined): Promise<Release | null>;
   unlock(eventId: string): Promise<boolean>;
   /** Users whose buffered events have waited since before `olderThan` (ms). */
   waitingUsers(olderThan: number, limit: number): Promise<string[]>;
@@ -93,7 +98,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
       return following || null;
     },
 
-    async release(userId) {
+    async release(userId, caughtUpSince) {
       const out = (await cmd.releaseWaiting.call(
         redis,
         k.seqNext(userId),
@@ -105,6 +110,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
         options.gapTimeoutMs,
         options.stallGraceMs,
         options.retentionMs,
+        caughtUpSince ?? -1,
       )) as [string, string, number?, number?] | null;
       if (!out) return null;
       if (out[0] === 'stalled') return { kind: 'stalled', json: out[1] };

@@ -1,4 +1,6 @@
+import { partitionOf } from '@evh/kafka';
 import type { Logger } from 'pino';
+import type { PartitionProgress } from '../kafka/partition-progress.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from './event-processor.js';
 import type { EventStore } from './event-store.js';
@@ -8,6 +10,8 @@ export interface GapSweeperDeps {
   store: EventStore;
   processor: EventProcessor;
   lanes: UserLanes;
+  progress: PartitionProgress;
+  numPartitions: number;
   metrics: ConsumerMetrics;
   logger: Logger;
   intervalMs: number;
@@ -32,7 +36,8 @@ export function createGapSweeper(deps: GapSweeperDeps) {
     await Promise.all(
       users.map((userId) =>
         deps.lanes.run(userId, async () => {
-          const released = await deps.store.release(userId);
+          const caughtUpSince = deps.progress.caughtUpSince(partitionOf(userId, deps.numPartitions));
+          const released = await deps.store.release(userId, caughtUpSince);
           if (!released) return;
           if (released.kind === 'skipped') {
             deps.metrics.gapsSkipped.inc();

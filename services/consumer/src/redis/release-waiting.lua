@@ -8,6 +8,8 @@
 -- ARGV[3] gap timeout (ms): a missing seq waited for this long is skipped
 -- ARGV[4] stall grace (ms): a buffered next seq nobody ran for this long is released
 -- ARGV[5] retention (ms)
+-- ARGV[6] when the user's partition was last caught up (ms), or -1 when it is behind: the
+--         gap clock runs from the later of that and the start of the wait, never while behind
 -- returns false when nothing is due, or
 --         { 'stalled', message JSON }            the next seq is buffered but was not run
 --                                                (its releaser died between two events)
@@ -30,7 +32,9 @@ if ready then
   return { 'stalled', ready }
 end
 
-if waited < tonumber(ARGV[3]) then return false end
+local caught_up_since = tonumber(ARGV[6])
+if caught_up_since < 0 then return false end
+if now - math.max(tonumber(score), caught_up_since) < tonumber(ARGV[3]) then return false end
 local lowest = nil
 for _, field in ipairs(redis.call('HKEYS', KEYS[2])) do
   local s = tonumber(field)

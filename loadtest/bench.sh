@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make bench`: starts its own Kafka and Redis (fresh, bench ports), runs each benchmark
+# script, which starts the services it measures and writes its section of docs/benchmarks.md.
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+run="$root/.run/bench"
+kafka_port=${BENCH_KAFKA_PORT:-29092}
+redis_port=${BENCH_REDIS_PORT:-26379}
+
+stop_infra() {
+  bash tests/infra/kafka.sh stop "$run" || true
+  bash tests/infra/redis.sh stop "$run" || true
+}
+trap stop_infra EXIT
+stop_infra
+rm -rf "$run"
+mkdir -p "$run"
+bash tests/infra/redis.sh start "$run" "$redis_port"
+bash tests/infra/kafka.sh start "$run" "$kafka_port"
+export KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_URL="redis://127.0.0.1:$redis_port"
+export KAFKAJS_NO_PARTITIONER_WARNING=1
+
+# BENCH=<name> runs one benchmark; by default all of them run.
+for bench in ${BENCH:-pipeline}; do
+  echo "== bench: $bench"
+  node --enable-source-maps "loadtest/dist/src/$bench-bench.js"
+done

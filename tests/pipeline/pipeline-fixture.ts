@@ -9,6 +9,8 @@ type Json = any;
 export interface PipelineFixture {
   ingest: ServiceProcess;
   consumer: ServiceProcess;
+  /** Present when started with `{ reporter: true }`. */
+  reporter?: ServiceProcess;
   /** Reads and writes under the fixture's key prefix, like the services do. */
   redis: Redis;
   kafka: Kafka;
@@ -19,6 +21,8 @@ export interface PipelineFixture {
   prefix: string;
   consumerEnv: Record<string, string>;
   post(path: string, body: unknown): Promise<{ status: number; json: Json }>;
+  /** A request to the reporter. */
+  read(path: string, init?: RequestInit): Promise<{ status: number; json: Json }>;
   /** Posts events in batches of `size`, `concurrency` requests at a time; returns accepted ids. */
   postAll(events: unknown[], size?: number, concurrency?: number): Promise<string[]>;
   startConsumer(): Promise<ServiceProcess>;
@@ -35,6 +39,7 @@ export interface PipelineFixture {
  */
 export async function startPipeline(
   consumerOverrides: Record<string, string> = {},
+  options: { reporter?: boolean } = {},
 ): Promise<PipelineFixture> {
   const env = testEnv();
   const topic = randomName('events');
@@ -64,6 +69,8 @@ export async function startPipeline(
   const ingest = await startService('ingest', common);
   const consumer = await startService('consumer', consumerEnv);
   const spawned: ServiceProcess[] = [ingest, consumer];
+  const reporter = options.reporter ? await startService('reporter', common) : undefined;
+  if (reporter) spawned.push(reporter);
 
   async function post(path: string, body: unknown) {
     const res = await fetch(`${ingest.url}${path}`, {
@@ -77,6 +84,7 @@ export async function startPipeline(
   const fixture: PipelineFixture = {
     ingest,
     consumer,
+    reporter,
     redis,
     kafka,
     admin,
@@ -86,6 +94,12 @@ export async function startPipeline(
     prefix,
     consumerEnv,
     post,
+    async read(path, init) {
+      if (!reporter) throw new Error('start the pipeline with { reporter: true }');
+      const res = await fetch(`${reporter.url}${path}`, init);
+      const text = await res.text();
+      return { status: res.status, json: (text ? JSON.parse(text) : null) as Json };
+    },
     async postAll(events, size = 500, concurrency = 4) {
       const batches: unknown[][] = [];
       for (let i = 0; i < events.length; i += size) batches.push(events.slice(i, i + size));

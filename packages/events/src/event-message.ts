@@ -8,7 +8,8 @@ import { eventIdSchema, eventPayloadSchema } from './event-input.js';
  */
 export const eventMessageSchema = z.looseObject({
   id: eventIdSchema,
-  userId: z.string().min(1),
+  /** Empty only for kinds that have no user (a crash report without userId). */
+  userId: z.string(),
   type: z.string(),
   payload: eventPayloadSchema,
   timestamp: z.number().int().nonnegative(),

@@ -1,3 +1,4 @@
+export * from './crash-report.js';
 export * from './event-input.js';
 export * from './event-message.js';
 export * from './topics.js';

@@ -1,4 +1,5 @@
 export type { Redis } from 'ioredis';
+export * from './crash-keys.js';
 export * from './create-redis.js';
 export * from './lua-scripts.js';
 export * from './pipeline-keys.js';

@@ -1,6 +1,7 @@
 import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC } from '@evh/events';
 import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
 import { z } from 'zod';
+import { workRangeSchema } from './crashes/simulated-work.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -28,6 +29,10 @@ export const consumerConfigSchema = z.object({
   STALL_GRACE_MS: envInt(1000, 1),
   SWEEP_INTERVAL_MS: envInt(250, 10),
   SESSION_TIMEOUT_MS: envInt(6000, 6000),
+  /** A random sleep per crash (`10-1000`), standing in for a slow database. */
+  CRASH_SIMULATED_WORK_MS: workRangeSchema,
+  /** How long custom counter definitions are cached; a change applies within this. */
+  COUNTER_CACHE_MS: envInt(500, 0),
   SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 });
 

@@ -8,6 +8,8 @@ import { createRedis } from '@evh/redis';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
+import { createCounterCache } from './crashes/counter-cache.js';
+import { createCrashHandlers } from './crashes/crash-handler.js';
 import { createBatchHandler } from './kafka/batch-handler.js';
 import { createPartitionProgress } from './kafka/partition-progress.js';
 import { createConsumerMetrics } from './metrics.js';
@@ -65,7 +67,14 @@ async function main(): Promise<void> {
   });
   const processor = createEventProcessor({
     store,
-    apply: createApplyEvent(),
+    apply: createApplyEvent(
+      createCrashHandlers({
+        redis,
+        counters: createCounterCache(redis, config.COUNTER_CACHE_MS),
+        simulatedWork: config.CRASH_SIMULATED_WORK_MS,
+        retentionMs: config.RETENTION_MS,
+      }),
+    ),
     deadLetters: {
       async send(userId, letter) {
         await dlqProducer.send({

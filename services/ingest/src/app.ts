@@ -1,11 +1,12 @@
+import { errorHandler } from '@evh/http';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { errorHandler } from './error-handler.js';
 import type { EventPublisher } from './event-publisher.js';
 import type { IngestMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
+import { registerCrashRoutes } from './routes/crashes.js';
 import { registerEventRoutes } from './routes/events.js';
 
 export interface IngestDeps {
@@ -31,5 +32,6 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   );
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
   registerEventRoutes(app, deps);
+  registerCrashRoutes(app, deps);
   return app;
 }

@@ -11,13 +11,17 @@ export function toEventMessage(input: EventInput, id: string, now: number): Even
   return { ...extra, id, userId, type, payload, timestamp: now, kind: 'event' };
 }
 
-/** Keyed by userId, so one user's events share a partition and keep their relative order. */
+/**
+ * Keyed by userId, so one user's events share a partition and keep their relative order;
+ * an event without a user (a crash report) is keyed by its id, which spreads a project's
+ * crashes over every partition instead of piling them on one.
+ */
 export function createEventPublisher(producer: BatchingProducer, topic: string): EventPublisher {
   return {
     publish(events) {
       return producer.send(
         topic,
-        events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+        events.map((e) => ({ key: e.userId || e.id, value: JSON.stringify(e) })),
       );
     },
   };

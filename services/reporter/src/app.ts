@@ -1,8 +1,11 @@
+import { errorHandler, useZodValidation } from '@evh/http';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { createCrashStore } from './crashes/crash-store.js';
+import { registerCrashRoutes } from './routes/crashes.js';
 import { registerPipelineRoutes } from './routes/pipeline.js';
 
 export interface ReporterDeps {
@@ -16,7 +19,13 @@ export interface ReporterDeps {
 export function buildReporterApp(deps: ReporterDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({ loggerInstance });
+  useZodValidation(app);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+  );
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
   registerPipelineRoutes(app, deps.redis);
+  registerCrashRoutes(app, createCrashStore(deps.redis));
   return app;
 }

@@ -9,3 +9,9 @@ export const consumerScripts = [
   readLuaScript(dir, 'release-waiting.lua'),
   readLuaScript(dir, 'unlock-event.lua'),
 ];
+
+export const crashScripts = [
+  readLuaScript(dir, 'open-issue.lua'),
+  readLuaScript(dir, 'apply-crash.lua'),
+  readLuaScript(dir, 'count-invalid-crash.lua'),
+];

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { type EventInput, type EventMessage, eventBatchSchema, eventInputSchema } from '@evh/events';
+import { describeIssues, httpErrors, toIssues, type ValidationIssue } from '@evh/http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import { type EventPublisher, toEventMessage } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
 import type { RateDecision, RateLimiter } from '../rate-limit/rate-limiter.js';
-import { describeIssues, toIssues, type ValidationIssue } from '../validation-issues.js';
 
 export interface EventRoutesDeps {
   rateLimiter: RateLimiter;
@@ -47,7 +47,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     if (!parsed.success) {
       deps.metrics.events.inc({ outcome: 'invalid' });
       const issues = toIssues(parsed.error);
-      throw ingestErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
+      throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
     }
     const input = parsed.data;
     const eventId = input.eventId ?? randomUUID();
@@ -70,7 +70,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     const envelope = eventBatchSchema.safeParse(request.body);
     if (!envelope.success) {
       const issues = toIssues(envelope.error);
-      throw ingestErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
+      throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
     }
     const items = envelope.data.events;
     const results: BatchResult[] = new Array(items.length);

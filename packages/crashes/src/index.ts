@@ -1,0 +1,4 @@
+export * from './counter-definition.js';
+export * from './fingerprint.js';
+export * from './match-counter.js';
+export * from './search-words.js';

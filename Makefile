@@ -11,7 +11,7 @@ export REDIS_PORT ?= 6379
 export TEST_KAFKA_PORT ?= 19092
 export TEST_REDIS_PORT ?= 16379
 
-.PHONY: help install build lint typecheck up down status test unit tools bench clean
+.PHONY: help install build lint typecheck up down status test generate tools bench clean
 
 help:
 	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
@@ -47,6 +47,11 @@ status:
 
 test: install build lint
 	bash tests/run.sh
+
+# Rewrites the committed generated files (OpenAPI documents, CRDs) from the code; the tests
+# fail when a committed copy differs from what the code generates.
+generate: install build
+	UPDATE_GENERATED=1 TEST_FILTER='openapi|crd' bash tests/run.sh
 
 tools:
 	bash tests/infra/tools.sh build

@@ -31,7 +31,7 @@ if [[ ${#files[@]} -eq 0 ]]; then
 fi
 # Filter with TEST_FILTER=<substring> to run a subset while developing.
 if [[ -n ${TEST_FILTER:-} ]]; then
-  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -- "$TEST_FILTER")
+  mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E -- "$TEST_FILTER")
 fi
 echo "running ${#files[@]} test files"
 node --enable-source-maps --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-1}" \

@@ -1,3 +1,4 @@
+export * from './api-docs.js';
 export * from './error-handler.js';
 export * from './http-errors.js';
 export * from './openapi.js';

@@ -1,3 +1,4 @@
+export * from './generated-file.js';
 export * from './random-name.js';
 export * from './service-process.js';
 export * from './test-env.js';

@@ -1,4 +1,4 @@
-import { errorHandler } from '@evh/http';
+import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
@@ -20,7 +20,7 @@ export interface IngestDeps {
 }
 
 /** Builds the ingest's HTTP app from its dependencies; main.ts listens, tests inject. */
-export function buildIngestApp(deps: IngestDeps): FastifyInstance {
+export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance> {
   // Typed as the base logger: Fastify's generics otherwise carry pino's type into every route.
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({ loggerInstance, bodyLimit: deps.bodyLimit });
@@ -30,8 +30,18 @@ export function buildIngestApp(deps: IngestDeps): FastifyInstance {
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
+  useZodValidation(app);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
-  registerEventRoutes(app, deps);
-  registerCrashRoutes(app, deps);
+  await registerApiDocs(app, {
+    title: 'Event Horizon ingest',
+    description:
+      'The write side: events, batches and crash reports, validated, rate-limited and made durable in Kafka.',
+    version: '0.1.0',
+  });
+  // Routes go in after the docs plugin so that its onRoute hook sees them.
+  await app.register(async (api) => {
+    registerEventRoutes(api, deps);
+    registerCrashRoutes(api, deps);
+  });
   return app;
 }

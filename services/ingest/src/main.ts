@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   // Registered after the producer so it runs before it: queued writes are flushed first.
   shutdown.register('produce-batches', () => batching.close());
 
-  const app = buildIngestApp({
+  const app = await buildIngestApp({
     logger,
     rateLimiter: createRateLimiter(redis, {
       limit: config.RATE_LIMIT_PER_WINDOW,

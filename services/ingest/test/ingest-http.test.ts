@@ -22,7 +22,7 @@ let redis: Redis;
 let app: FastifyInstance;
 const closers: (() => Promise<unknown>)[] = [];
 
-function makeApp(publisher: ReturnType<typeof createEventPublisher>, bodyLimit = 64 * 1024) {
+async function makeApp(publisher: ReturnType<typeof createEventPublisher>, bodyLimit = 64 * 1024) {
   const registry = createMetricsRegistry('ingest-test');
   return buildIngestApp({
     logger,
@@ -61,7 +61,7 @@ before(async () => {
   redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'ingest-test' });
   await redis.connect();
   closers.push(() => redis.quit());
-  app = makeApp(createEventPublisher(batching, topic));
+  app = await makeApp(createEventPublisher(batching, topic));
   closers.push(() => app.close());
 });
 
@@ -166,7 +166,7 @@ describe('POST /events/batch', () => {
       assert.match(res.json().message, /events/);
     }
     const tooMany = Array.from({ length: 1001 }, () => ({ userId: 'u', type: 't' }));
-    const bigApp = makeApp({ publish: async () => {} }, 1024 * 1024);
+    const bigApp = await makeApp({ publish: async () => {} }, 1024 * 1024);
     const res = await bigApp.inject({ method: 'POST', url: '/events/batch', payload: { events: tooMany } });
     assert.equal(res.statusCode, 400);
     assert.match(res.json().message, /at most 1000/);
@@ -249,7 +249,7 @@ describe('Kafka unavailable', () => {
       maxBatchMessages: 10,
       sendTimeoutMs: 1500,
     });
-    const deadApp = makeApp(createEventPublisher(batching, topic));
+    const deadApp = await makeApp(createEventPublisher(batching, topic));
     const res = await deadApp.inject({
       method: 'POST',
       url: '/events',

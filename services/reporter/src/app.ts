@@ -1,4 +1,4 @@
-import { errorHandler, useZodValidation } from '@evh/http';
+import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -16,7 +16,7 @@ export interface ReporterDeps {
 }
 
 /** The read side: everything the platform knows, served from Redis. */
-export function buildReporterApp(deps: ReporterDeps): FastifyInstance {
+export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({ loggerInstance });
   useZodValidation(app);
@@ -25,7 +25,15 @@ export function buildReporterApp(deps: ReporterDeps): FastifyInstance {
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
-  registerPipelineRoutes(app, deps.redis);
-  registerCrashRoutes(app, createCrashStore(deps.redis));
+  await registerApiDocs(app, {
+    title: 'Event Horizon reporter',
+    description: 'The read side: pipeline state, crash statistics, custom counters, issues, search.',
+    version: '0.1.0',
+  });
+  // Routes go in after the docs plugin so that its onRoute hook sees them.
+  await app.register(async (api) => {
+    registerPipelineRoutes(api, deps.redis);
+    registerCrashRoutes(api, createCrashStore(deps.redis));
+  });
   return app;
 }

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     await redis.quit();
   });
 
-  const app = buildReporterApp({
+  const app = await buildReporterApp({
     logger,
     redis,
     registry,

@@ -7,7 +7,7 @@ import {
   INVALID_CRASH_KIND,
   projectIdSchema,
 } from '@evh/events';
-import { describeIssues, httpErrors, toIssues } from '@evh/http';
+import { describeIssues, httpErrors, routeDoc, toIssues } from '@evh/http';
 import type { FastifyInstance } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { EventPublisher } from '../event-publisher.js';
@@ -42,47 +42,56 @@ function crashMessage(report: CrashReport, id: string, now: number): EventMessag
 export function registerCrashRoutes(app: FastifyInstance, deps: CrashRoutesDeps): void {
   const now = deps.now ?? Date.now;
 
-  app.post('/v1/crashes', async (request, reply) => {
-    const parsed = crashReportSchema.safeParse(request.body);
-    if (!parsed.success) {
-      deps.metrics.events.inc({ outcome: 'invalid' });
-      const issues = toIssues(parsed.error);
-      const projectId = projectIdSchema.safeParse(
-        (request.body as { projectId?: unknown } | null)?.projectId,
-      );
-      if (projectId.success) {
-        const invalid: EventMessage = {
-          id: randomUUID(),
-          userId: '',
-          type: INVALID_CRASH_KIND,
-          kind: INVALID_CRASH_KIND,
-          payload: {},
-          timestamp: now(),
-          invalid: { projectId: projectId.data, reasons: issues.slice(0, 50).map((i) => i.message) },
-        };
-        // The client's answer is the 400 whatever happens; counting is best effort here.
-        await deps.publisher.publish([invalid]).catch((err: unknown) => {
-          request.log.warn({ err }, 'could not count an invalid crash');
-        });
-      }
-      throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
-    }
-    const report = parsed.data;
-    const eventId = report.eventId ?? randomUUID();
-    if (report.userId) {
-      const [decision] = await deps.rateLimiter.check([{ userId: report.userId, eventId }]);
-      if (decision && !decision.allowed) {
-        deps.metrics.events.inc({ outcome: 'rate_limited' });
-        throw ingestErrors.RATE_LIMITED(
-          `user ${report.userId} is over ${deps.rateLimiter.limit} events per second`,
-          {
-            details: { scope: 'user', retryAfterMs: decision.retryAfterMs },
-          },
+  app.post(
+    '/v1/crashes',
+    routeDoc({
+      summary: 'Accept a crash report; 202 once Kafka has it',
+      tags: ['crashes'],
+      body: crashReportSchema,
+      responses: { 202: 'accepted', 400: 'invalid (counted against the project when it names one)' },
+    }),
+    async (request, reply) => {
+      const parsed = crashReportSchema.safeParse(request.body);
+      if (!parsed.success) {
+        deps.metrics.events.inc({ outcome: 'invalid' });
+        const issues = toIssues(parsed.error);
+        const projectId = projectIdSchema.safeParse(
+          (request.body as { projectId?: unknown } | null)?.projectId,
         );
+        if (projectId.success) {
+          const invalid: EventMessage = {
+            id: randomUUID(),
+            userId: '',
+            type: INVALID_CRASH_KIND,
+            kind: INVALID_CRASH_KIND,
+            payload: {},
+            timestamp: now(),
+            invalid: { projectId: projectId.data, reasons: issues.slice(0, 50).map((i) => i.message) },
+          };
+          // The client's answer is the 400 whatever happens; counting is best effort here.
+          await deps.publisher.publish([invalid]).catch((err: unknown) => {
+            request.log.warn({ err }, 'could not count an invalid crash');
+          });
+        }
+        throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
       }
-    }
-    await deps.publisher.publish([crashMessage(report, eventId, now())]);
-    deps.metrics.events.inc({ outcome: 'accepted' });
-    return reply.code(202).send({ eventId });
-  });
+      const report = parsed.data;
+      const eventId = report.eventId ?? randomUUID();
+      if (report.userId) {
+        const [decision] = await deps.rateLimiter.check([{ userId: report.userId, eventId }]);
+        if (decision && !decision.allowed) {
+          deps.metrics.events.inc({ outcome: 'rate_limited' });
+          throw ingestErrors.RATE_LIMITED(
+            `user ${report.userId} is over ${deps.rateLimiter.limit} events per second`,
+            {
+              details: { scope: 'user', retryAfterMs: decision.retryAfterMs },
+            },
+          );
+        }
+      }
+      await deps.publisher.publish([crashMessage(report, eventId, now())]);
+      deps.metrics.events.inc({ outcome: 'accepted' });
+      return reply.code(202).send({ eventId });
+    },
+  );
 }

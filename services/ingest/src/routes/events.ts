@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { type EventInput, type EventMessage, eventBatchSchema, eventInputSchema } from '@evh/events';
-import { describeIssues, httpErrors, toIssues, type ValidationIssue } from '@evh/http';
+import {
+  type EventInput,
+  type EventMessage,
+  eventBatchSchema,
+  eventInputSchema,
+  MAX_BATCH,
+} from '@evh/events';
+import { describeIssues, httpErrors, routeDoc, toIssues, type ValidationIssue } from '@evh/http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
 import { ingestErrors } from '../errors.js';
 import { type EventPublisher, toEventMessage } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
@@ -27,6 +34,10 @@ function setRateHeaders(reply: FastifyReply, limiter: RateLimiter, d: RateDecisi
   reply.header('RateLimit-Policy', `${limiter.limit};w=${windowSeconds}`);
 }
 
+/** The batch as documented: the envelope, each item an event (items are validated one by one). */
+const batchDoc = z.object({ events: z.array(eventInputSchema).min(1).max(MAX_BATCH) });
+const tags = ['events'];
+
 export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps): void {
   const now = deps.now ?? Date.now;
 
@@ -42,77 +53,95 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
     }
   }
 
-  app.post('/events', async (request, reply) => {
-    const parsed = eventInputSchema.safeParse(request.body);
-    if (!parsed.success) {
-      deps.metrics.events.inc({ outcome: 'invalid' });
-      const issues = toIssues(parsed.error);
-      throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
-    }
-    const input = parsed.data;
-    const eventId = input.eventId ?? randomUUID();
-    const [decision] = await deps.rateLimiter.check([{ userId: input.userId, eventId }]);
-    if (!decision) throw new Error('rate limiter returned no decision');
-    setRateHeaders(reply, deps.rateLimiter, decision);
-    if (!decision.allowed) {
-      deps.metrics.events.inc({ outcome: 'rate_limited' });
-      throw ingestErrors.RATE_LIMITED(
-        `user ${input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
-        { details: { scope: 'user', retryAfterMs: decision.retryAfterMs } },
-      );
-    }
-    await publish([toEventMessage(input, eventId, now())]);
-    deps.metrics.events.inc({ outcome: 'accepted' });
-    return reply.code(202).send({ eventId, status: 'accepted' });
-  });
-
-  app.post('/events/batch', async (request, reply) => {
-    const envelope = eventBatchSchema.safeParse(request.body);
-    if (!envelope.success) {
-      const issues = toIssues(envelope.error);
-      throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
-    }
-    const items = envelope.data.events;
-    const results: BatchResult[] = new Array(items.length);
-    const valid: { index: number; input: EventInput; eventId: string }[] = [];
-    items.forEach((raw, index) => {
-      const parsed = eventInputSchema.safeParse(raw);
-      if (parsed.success) {
-        valid.push({ index, input: parsed.data, eventId: parsed.data.eventId ?? randomUUID() });
-        return;
+  app.post(
+    '/events',
+    routeDoc({
+      summary: 'Accept one event; 202 once Kafka has it',
+      tags,
+      body: eventInputSchema,
+      responses: { 202: 'accepted', 400: 'invalid', 429: 'rate limited', 503: 'Kafka unavailable' },
+    }),
+    async (request, reply) => {
+      const parsed = eventInputSchema.safeParse(request.body);
+      if (!parsed.success) {
+        deps.metrics.events.inc({ outcome: 'invalid' });
+        const issues = toIssues(parsed.error);
+        throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
       }
-      const issues = toIssues(parsed.error);
-      const clientId = (raw as { eventId?: unknown } | null)?.eventId;
-      results[index] = {
-        eventId: typeof clientId === 'string' ? clientId : null,
-        status: 'invalid',
-        error: describeIssues(issues),
-        issues,
-      };
-    });
-    deps.metrics.events.inc({ outcome: 'invalid' }, items.length - valid.length);
+      const input = parsed.data;
+      const eventId = input.eventId ?? randomUUID();
+      const [decision] = await deps.rateLimiter.check([{ userId: input.userId, eventId }]);
+      if (!decision) throw new Error('rate limiter returned no decision');
+      setRateHeaders(reply, deps.rateLimiter, decision);
+      if (!decision.allowed) {
+        deps.metrics.events.inc({ outcome: 'rate_limited' });
+        throw ingestErrors.RATE_LIMITED(
+          `user ${input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
+          { details: { scope: 'user', retryAfterMs: decision.retryAfterMs } },
+        );
+      }
+      await publish([toEventMessage(input, eventId, now())]);
+      deps.metrics.events.inc({ outcome: 'accepted' });
+      return reply.code(202).send({ eventId, status: 'accepted' });
+    },
+  );
 
-    const decisions = await deps.rateLimiter.check(
-      valid.map((v) => ({ userId: v.input.userId, eventId: v.eventId })),
-    );
-    const at = now();
-    const accepted: EventMessage[] = [];
-    valid.forEach((v, i) => {
-      const d = decisions[i];
-      if (d?.allowed) {
-        accepted.push(toEventMessage(v.input, v.eventId, at));
-        results[v.index] = { eventId: v.eventId, status: 'accepted' };
-      } else {
-        results[v.index] = {
-          eventId: v.eventId,
-          status: 'rate_limited',
-          error: `user ${v.input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
+  app.post(
+    '/events/batch',
+    routeDoc({
+      summary: 'Accept up to 1000 events; one result per item, in input order',
+      tags,
+      body: batchDoc,
+      responses: { 202: 'results', 400: 'events missing, empty or too long', 503: 'Kafka unavailable' },
+    }),
+    async (request, reply) => {
+      const envelope = eventBatchSchema.safeParse(request.body);
+      if (!envelope.success) {
+        const issues = toIssues(envelope.error);
+        throw httpErrors.VALIDATION_FAILED(describeIssues(issues), { details: { issues } });
+      }
+      const items = envelope.data.events;
+      const results: BatchResult[] = new Array(items.length);
+      const valid: { index: number; input: EventInput; eventId: string }[] = [];
+      items.forEach((raw, index) => {
+        const parsed = eventInputSchema.safeParse(raw);
+        if (parsed.success) {
+          valid.push({ index, input: parsed.data, eventId: parsed.data.eventId ?? randomUUID() });
+          return;
+        }
+        const issues = toIssues(parsed.error);
+        const clientId = (raw as { eventId?: unknown } | null)?.eventId;
+        results[index] = {
+          eventId: typeof clientId === 'string' ? clientId : null,
+          status: 'invalid',
+          error: describeIssues(issues),
+          issues,
         };
-      }
-    });
-    deps.metrics.events.inc({ outcome: 'rate_limited' }, valid.length - accepted.length);
-    await publish(accepted);
-    deps.metrics.events.inc({ outcome: 'accepted' }, accepted.length);
-    return reply.code(202).send({ results });
-  });
+      });
+      deps.metrics.events.inc({ outcome: 'invalid' }, items.length - valid.length);
+
+      const decisions = await deps.rateLimiter.check(
+        valid.map((v) => ({ userId: v.input.userId, eventId: v.eventId })),
+      );
+      const at = now();
+      const accepted: EventMessage[] = [];
+      valid.forEach((v, i) => {
+        const d = decisions[i];
+        if (d?.allowed) {
+          accepted.push(toEventMessage(v.input, v.eventId, at));
+          results[v.index] = { eventId: v.eventId, status: 'accepted' };
+        } else {
+          results[v.index] = {
+            eventId: v.eventId,
+            status: 'rate_limited',
+            error: `user ${v.input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
+          };
+        }
+      });
+      deps.metrics.events.inc({ outcome: 'rate_limited' }, valid.length - accepted.length);
+      await publish(accepted);
+      deps.metrics.events.inc({ outcome: 'accepted' }, accepted.length);
+      return reply.code(202).send({ results });
+    },
+  );
 }

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createLogger } from '@evh/lifecycle';
+import { createRedis } from '@evh/redis';
+import { createMetricsRegistry } from '@evh/telemetry';
+import { generatedDrift, testEnv } from '@evh/testing';
+import { buildReporterApp } from '../src/app.js';
+
+test('docs/openapi/reporter.json is what the route schemas generate', async () => {
+  const redis = createRedis({ url: testEnv().redisUrl, name: 'openapi-test' });
+  const app = await buildReporterApp({
+    logger: createLogger('openapi-test', 'silent'),
+    redis,
+    registry: createMetricsRegistry('reporter'),
+    readiness: {},
+  });
+  await app.ready();
+  const served = await app.inject({ method: 'GET', url: '/openapi.json' });
+  assert.equal(served.statusCode, 200);
+  const doc = served.json();
+  for (const path of ['/v1/projects/{projectId}/stats', '/v1/projects/{projectId}/search']) {
+    assert.ok(doc.paths[path]?.get, `GET ${path} is documented`);
+  }
+  assert.ok(doc.paths['/v1/projects/{projectId}/counters/{name}'].put.requestBody, 'counter body documented');
+  assert.equal(generatedDrift('docs/openapi/reporter.json', `${JSON.stringify(doc, null, 2)}\n`), null);
+  await app.close();
+  redis.disconnect();
+});

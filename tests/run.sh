@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The test run behind `make test`: its own Kafka and Redis (fresh state, test ports), every
+# The test run behind `make test`: its own Kafka, Redis and S3 store (fresh state, test ports), every
 # compiled test file (unit tests beside the code, integration tests under test/ and tests/),
 # and the infrastructure stopped again whatever the outcome.
 set -euo pipefail
@@ -10,6 +10,7 @@ run="$root/.run/test"
 stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true
   bash tests/infra/redis.sh stop "$run" || true
+  bash tests/infra/s3.sh stop "$run" || true
 }
 trap stop_infra EXIT
 
@@ -18,6 +19,8 @@ rm -rf "$run"
 mkdir -p "$run"
 bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
 bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
+# shellcheck disable=SC2046 # the script prints NAME=value words
+export $(bash tests/infra/s3.sh start "$run" "${TEST_S3_PORT:-17070}")
 
 export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}"
 export REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"

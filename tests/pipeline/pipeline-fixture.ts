@@ -39,7 +39,7 @@ export interface PipelineFixture {
  */
 export async function startPipeline(
   consumerOverrides: Record<string, string> = {},
-  options: { reporter?: boolean } = {},
+  options: { reporter?: boolean; env?: Record<string, string> } = {},
 ): Promise<PipelineFixture> {
   const env = testEnv();
   const topic = randomName('events');
@@ -54,6 +54,9 @@ export async function startPipeline(
     DLQ_TOPIC: dlqTopic,
     CONSUMER_GROUP: group,
     EVENTS_PARTITIONS: '6',
+    JOBS_TOPIC: `${topic}.jobs`,
+    JOB_WORKERS_GROUP: `${group}-jobs`,
+    ...options.env,
   };
   const logger = createLogger('pipeline-test', 'silent');
   const kafka = createKafka({ clientId: 'pipeline-test', brokers: env.kafkaBrokers, logger });
@@ -62,6 +65,7 @@ export async function startPipeline(
   await ensureTopics(admin, [
     { topic, numPartitions: 6 },
     { topic: dlqTopic, numPartitions: 6 },
+    { topic: `${topic}.jobs`, numPartitions: 2 },
   ]);
   const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'pipeline-test' });
   await redis.connect();

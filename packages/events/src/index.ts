@@ -1,4 +1,5 @@
 export * from './crash-report.js';
 export * from './event-input.js';
 export * from './event-message.js';
+export * from './job.js';
 export * from './topics.js';

@@ -1,9 +1,14 @@
 import { z } from 'zod';
 
-/** Small env coercions shared by every service's config schema. */
-export const envPort = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
+/** An empty variable (`PORT=`) means "not set", not zero. */
+const unsetIfEmpty = (v: unknown) => (v === '' ? undefined : v);
 
-export const envInt = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+/** Small env coercions shared by every service's config schema. */
+export const envPort = (fallback: number) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(0).max(65535).default(fallback));
+
+export const envInt = (fallback: number, min = 0) =>
+  z.preprocess(unsetIfEmpty, z.coerce.number().int().min(min).default(fallback));
 
 export const envBool = (fallback: boolean) =>
   z

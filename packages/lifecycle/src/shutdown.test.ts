@@ -87,16 +87,17 @@ describe('createShutdown', () => {
     }
   });
 
-  it('refuses to register a step while closing, and after', async () => {
+  it('refuses to register a step once close has been called, from a later step, and after', async () => {
     const shutdown = createShutdown({ logger, timeoutMs: 5_000 });
-    let duringClose: unknown;
+    let fromLaterStep: unknown;
     shutdown.register('registers-late', () => {
       try {
         shutdown.register('too-late', () => {});
       } catch (err) {
-        duringClose = err;
+        fromLaterStep = err;
       }
     });
+    shutdown.register('first', async () => {});
 
     const closing = shutdown.close('test');
     assert.throws(
@@ -105,8 +106,51 @@ describe('createShutdown', () => {
     );
     assert.deepEqual(await closing, { failed: [], timedOut: false });
 
-    assert.ok(duringClose instanceof Error, 'register inside a close step did not throw');
-    assert.match(duringClose.message, /cannot register "too-late" while shutting down/);
+    assert.ok(fromLaterStep instanceof Error, 'register inside a close step did not throw');
+    assert.match(fromLaterStep.message, /cannot register "too-late" while shutting down/);
     assert.throws(() => shutdown.register('after-close', () => {}), /"after-close"/);
+  });
+
+  it('refuses to register a step from inside the first close step', async () => {
+    const shutdown = createShutdown({ logger, timeoutMs: 5_000 });
+    const ran: string[] = [];
+    let registerError: unknown;
+    let closingSeen: boolean | undefined;
+    shutdown.register('first', () => {
+      closingSeen = shutdown.closing;
+      try {
+        shutdown.register('too-late', () => void ran.push('too-late'));
+      } catch (err) {
+        registerError = err;
+      }
+    });
+
+    await shutdown.close('test');
+
+    assert.equal(closingSeen, true, '`closing` is false while the first step runs');
+    assert.ok(registerError instanceof Error, 'register inside the first close step did not throw');
+    assert.deepEqual(ran, []);
+  });
+
+  it('returns the same promise to a close() called from inside the first step, running each step once', async () => {
+    const shutdown = createShutdown({ logger, timeoutMs: 5_000 });
+    const ran: string[] = [];
+    let inner: Promise<unknown> | undefined;
+    let reentered = false;
+    shutdown.register('other', () => void ran.push('other'));
+    shutdown.register('first', () => {
+      ran.push('first');
+      // Once only, so the defect shows as a double run instead of unbounded recursion.
+      if (reentered) return;
+      reentered = true;
+      inner = shutdown.close('re-entered');
+    });
+
+    const outer = shutdown.close('test');
+    await outer;
+    await inner;
+
+    assert.equal(inner, outer);
+    assert.deepEqual(ran, ['first', 'other']);
   });
 });

@@ -46,16 +46,19 @@ export function createShutdown({ logger, timeoutMs }: ShutdownOptions): Shutdown
       if (running) return running;
       logger.info({ reason, steps: steps.length }, 'shutting down');
       const failed: string[] = [];
+      let resolveClose: (result: { failed: string[]; timedOut: boolean }) => void = () => {};
+      // Set before any step runs: a step that calls close() or register() sees `closing`.
       running = new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          logger.warn({ timeoutMs }, 'shutdown timed out');
-          resolve({ failed, timedOut: true });
-        }, timeoutMs);
-        timer.unref();
-        void runSteps(failed).then(() => {
-          clearTimeout(timer);
-          resolve({ failed, timedOut: false });
-        });
+        resolveClose = resolve;
+      });
+      // Not unref'd: a hanging step must still end in a logged time-out and a non-zero exit.
+      const timer = setTimeout(() => {
+        logger.warn({ timeoutMs }, 'shutdown timed out');
+        resolveClose({ failed, timedOut: true });
+      }, timeoutMs);
+      void runSteps(failed).then(() => {
+        clearTimeout(timer);
+        resolveClose({ failed, timedOut: false });
       });
       return running;
     },

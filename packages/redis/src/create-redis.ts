@@ -17,8 +17,9 @@ export function createRedis({ url, keyPrefix, name, extra }: RedisClientOptions)
     connectionName: name,
     keyPrefix: keyPrefix ?? '',
     enableAutoPipelining: true,
+    // Commands issued while reconnecting wait in the offline queue, but each fails after
+    // three reconnection attempts, so a Redis outage surfaces as errors, not as a hang.
     maxRetriesPerRequest: 3,
-    // Fail commands fast while disconnected instead of queueing them without bound.
     enableOfflineQueue: true,
     lazyConnect: true,
     ...extra,

@@ -1,5 +1,6 @@
 export type { Redis } from 'ioredis';
 export * from './crash-keys.js';
 export * from './create-redis.js';
+export * from './job-keys.js';
 export * from './lua-scripts.js';
 export * from './pipeline-keys.js';

@@ -23,8 +23,12 @@ export interface LuaScript {
  */
 export function readLuaScript(dir: string, file: string): LuaScript {
   const lua = readFileSync(`${dir}${sep}${file}`, 'utf8');
-  const variable = /^--\s*KEYS:\s*variable/m.test(lua);
-  const indexes = [...lua.matchAll(/^--\s*KEYS\[(\d+)\]/gm)].map((m) => Number(m[1]));
+  // The header is the leading run of comment lines; KEYS mentioned further down do not count.
+  const lines = lua.split('\n');
+  const end = lines.findIndex((l) => !l.startsWith('--'));
+  const header = lines.slice(0, end === -1 ? lines.length : end).join('\n');
+  const variable = /^--\s*KEYS:\s*variable/m.test(header);
+  const indexes = [...header.matchAll(/^--\s*KEYS\[(\d+)\]/gm)].map((m) => Number(m[1]));
   if (!variable && indexes.length === 0) throw new Error(`${file}: header lists no KEYS`);
   return {
     name: file.replace(/\.lua$/, '').replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()),

@@ -1,11 +1,13 @@
-import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC } from '@evh/events';
+import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC, JOB_WORKERS_GROUP, JOBS_TOPIC } from '@evh/events';
 import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { logsConfigSchema } from '@evh/logs';
+import { storageEnvSchema } from '@evh/storage';
 import { z } from 'zod';
 import { workRangeSchema } from './crashes/simulated-work.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-export const consumerConfigSchema = z.object({
+export const consumerConfigSchema = storageEnvSchema.extend({
   PORT: envPort(3002),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: envLogLevel,
@@ -33,6 +35,30 @@ export const consumerConfigSchema = z.object({
   CRASH_SIMULATED_WORK_MS: workRangeSchema,
   /** How long custom counter definitions are cached; a change applies within this. */
   COUNTER_CACHE_MS: envInt(500, 0),
+  JOBS_TOPIC: z.string().min(1).default(JOBS_TOPIC),
+  JOB_WORKERS_GROUP: z.string().min(1).default(JOB_WORKERS_GROUP),
+  /** Jobs read at the same time by this process (one per partition of `jobs`). */
+  JOB_CONCURRENCY: envInt(2, 1),
+  /** Lines produced and checkpointed together. */
+  JOB_CHUNK_LINES: envInt(500, 1),
+  JOB_MAX_LINE_BYTES: envInt(1024 * 1024, 64),
+  /** A random delay per line (`0-1000`), seed 002's simulated slow processing. */
+  JOB_SIMULATED_LINE_DELAY_MS: workRangeSchema,
+  /** Storage reads tried this many times before the job fails. */
+  JOB_STORAGE_ATTEMPTS: envInt(3, 1),
+  /** Thresholds of log parsing and anomaly detection, as JSON (see @evh/logs logs-config.ts). */
+  LOGS_CONFIG: z
+    .string()
+    .default('{}')
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
+        return z.NEVER;
+      }
+    })
+    .pipe(logsConfigSchema),
   SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 });
 

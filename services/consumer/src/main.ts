@@ -2,14 +2,19 @@
 // order per user, dead-letters what keeps failing. The only impure file of the service.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { LOG_LINE_KIND } from '@evh/events';
 import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createRedis } from '@evh/redis';
+import { createObjectStore } from '@evh/storage';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
 import { createCrashHandlers } from './crashes/crash-handler.js';
+import { createJobStore } from './jobs/job-store.js';
+import { createJobBatchHandler } from './jobs/job-worker.js';
+import { createLogLineHandler } from './jobs/log-line-handler.js';
 import { createBatchHandler } from './kafka/batch-handler.js';
 import { createPartitionProgress } from './kafka/partition-progress.js';
 import { createConsumerMetrics } from './metrics.js';
@@ -46,17 +51,22 @@ async function main(): Promise<void> {
   await ensureTopics(admin, [
     { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
     { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+    { topic: config.JOBS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
   ]);
   const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
   const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();
 
-  const dlqProducer = kafka.producer({
+  // Dead letters and the line events of upload jobs.
+  const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
   });
-  await dlqProducer.connect();
-  shutdown.register('dlq-producer', () => dlqProducer.disconnect());
+  await producer.connect();
+  shutdown.register('kafka-producer', () => producer.disconnect());
+
+  const objectStore = createObjectStore(config);
+  shutdown.register('object-store', () => objectStore.close());
 
   const store = createEventStore(redis, {
     lockToken: `${hostname()}:${process.pid}:${randomUUID()}`,
@@ -67,17 +77,22 @@ async function main(): Promise<void> {
   });
   const processor = createEventProcessor({
     store,
-    apply: createApplyEvent(
-      createCrashHandlers({
+    apply: createApplyEvent({
+      ...createCrashHandlers({
         redis,
         counters: createCounterCache(redis, config.COUNTER_CACHE_MS),
         simulatedWork: config.CRASH_SIMULATED_WORK_MS,
         retentionMs: config.RETENTION_MS,
       }),
-    ),
+      [LOG_LINE_KIND]: createLogLineHandler({
+        redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        retentionMs: config.RETENTION_MS,
+      }),
+    }),
     deadLetters: {
       async send(userId, letter) {
-        await dlqProducer.send({
+        await producer.send({
           topic: config.DLQ_TOPIC,
           acks: -1,
           messages: [{ key: userId, value: JSON.stringify(letter), headers: { 'event-id': letter.id } }],
@@ -136,6 +151,40 @@ async function main(): Promise<void> {
     }),
   });
 
+  const jobConsumer = kafka.consumer({
+    groupId: config.JOB_WORKERS_GROUP,
+    sessionTimeout: config.SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeInMs: 250,
+    allowAutoTopicCreation: false,
+  });
+  await jobConsumer.connect();
+  shutdown.register('kafka-job-consumer', async () => {
+    stopping = true;
+    await jobConsumer.disconnect();
+  });
+  await jobConsumer.subscribe({ topics: [config.JOBS_TOPIC], fromBeginning: true });
+  await jobConsumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
+    eachBatch: createJobBatchHandler({
+      consumer: jobConsumer,
+      jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      store: objectStore,
+      produce: async (messages) => {
+        await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
+      },
+      logs: config.LOGS_CONFIG,
+      logger,
+      chunkLines: config.JOB_CHUNK_LINES,
+      maxLineBytes: config.JOB_MAX_LINE_BYTES,
+      lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
+      storageAttempts: config.JOB_STORAGE_ATTEMPTS,
+      isStopping: () => stopping,
+    }),
+  });
+
   const sweeper = createGapSweeper({
     store,
     processor,
@@ -153,7 +202,11 @@ async function main(): Promise<void> {
   const app = buildConsumerApp({
     logger,
     registry,
-    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp },
+    readiness: {
+      redis: () => redis.status === 'ready',
+      kafka: () => kafkaUp,
+      storage: () => objectStore.ping(),
+    },
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

@@ -1,5 +1,7 @@
 import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
+import cors from '@fastify/cors';
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -8,8 +10,11 @@ import type { IngestMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limit/rate-limiter.js';
 import { registerCrashRoutes } from './routes/crashes.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerUploadRoutes, type UploadRoutesDeps } from './routes/uploads.js';
 
 export interface IngestDeps {
+  uploads: Omit<UploadRoutesDeps, 'maxUploadBytes'>;
+  maxUploadBytes: number;
   logger: Logger;
   rateLimiter: RateLimiter;
   publisher: EventPublisher;
@@ -17,6 +22,8 @@ export interface IngestDeps {
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
   bodyLimit: number;
+  /** Access-Control-Allow-Origin: `*`, or a list of origins. */
+  corsOrigin: string | string[];
 }
 
 /** Builds the ingest's HTTP app from its dependencies; main.ts listens, tests inject. */
@@ -38,10 +45,16 @@ export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance>
       'The write side: events, batches and crash reports, validated, rate-limited and made durable in Kafka.',
     version: '0.1.0',
   });
+  // Browser SDKs and the reporter's upload page post from other origins.
+  await app.register(cors, { origin: deps.corsOrigin });
+  await app.register(multipart, {
+    limits: { fileSize: deps.maxUploadBytes, files: 1, fields: 10, fieldSize: 1024 },
+  });
   // Routes go in after the docs plugin so that its onRoute hook sees them.
   await app.register(async (api) => {
     registerEventRoutes(api, deps);
     registerCrashRoutes(api, deps);
+    registerUploadRoutes(api, { ...deps.uploads, maxUploadBytes: deps.maxUploadBytes });
   });
   return app;
 }

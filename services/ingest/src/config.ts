@@ -1,8 +1,9 @@
-import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC } from '@evh/events';
+import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC, JOBS_TOPIC } from '@evh/events';
 import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { storageEnvSchema } from '@evh/storage';
 import { z } from 'zod';
 
-export const ingestConfigSchema = z.object({
+export const ingestConfigSchema = storageEnvSchema.extend({
   PORT: envPort(3000),
   HOST: z.string().default('127.0.0.1'),
   LOG_LEVEL: envLogLevel,
@@ -20,6 +21,15 @@ export const ingestConfigSchema = z.object({
   PRODUCE_MAX_BATCH: envInt(2000, 1),
   PRODUCE_TIMEOUT_MS: envInt(5000, 100),
   MAX_BODY_BYTES: envInt(5 * 1024 * 1024, 1024),
+  MAX_UPLOAD_BYTES: envInt(1024 * 1024 * 1024, 1),
+  JOBS_TOPIC: z.string().min(1).default(JOBS_TOPIC),
+  /** How long job records are kept. */
+  JOB_RETENTION_MS: envInt(7 * 24 * 60 * 60 * 1000, 1000),
+  /** `*` or a comma-separated list of origins allowed to call the ingest from a browser. */
+  CORS_ORIGINS: z
+    .string()
+    .default('*')
+    .transform((v) => (v === '*' ? '*' : v.split(',').map((o) => o.trim()))),
   SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 });
 

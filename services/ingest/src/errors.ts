@@ -1,7 +1,16 @@
 import { defineErrors } from '@evh/lifecycle';
 
-/** Every error the ingest answers with; the status comes from here and nowhere else. */
+/**
+ * The ingest's own errors (request validation errors come from @evh/http); the status comes
+ * from here and nowhere else.
+ */
 export const ingestErrors = defineErrors({
   RATE_LIMITED: { status: 429, retriable: true },
   RATE_LIMIT_UNAVAILABLE: { status: 503, retriable: true },
+  UPLOAD_NOT_MULTIPART: { status: 415, retriable: false },
+  UPLOAD_WRONG_TYPE: { status: 415, retriable: false },
+  UPLOAD_TOO_LARGE: { status: 413, retriable: false },
+  UPLOAD_MISSING_FILE: { status: 400, retriable: false },
+  UPLOAD_EMPTY: { status: 400, retriable: false },
+  UPLOAD_BAD_FIELD: { status: 400, retriable: false },
 });

@@ -4,12 +4,14 @@ import { CONSUMER_GROUP } from '@evh/events';
 import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createRedis } from '@evh/redis';
+import { createObjectStore } from '@evh/storage';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
 import { buildIngestApp } from './app.js';
 import { ingestConfigSchema } from './config.js';
 import { createEventPublisher } from './event-publisher.js';
 import { createIngestMetrics } from './metrics.js';
 import { createRateLimiter } from './rate-limit/rate-limiter.js';
+import { createJobRegistry } from './uploads/job-registry.js';
 
 const SERVICE = 'ingest';
 
@@ -37,6 +39,7 @@ async function main(): Promise<void> {
   await ensureTopics(admin, [
     { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
     { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
+    { topic: config.JOBS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
   ]);
   await admin.disconnect();
 
@@ -61,7 +64,19 @@ async function main(): Promise<void> {
   // Registered after the producer so it runs before it: queued writes are flushed first.
   shutdown.register('produce-batches', () => batching.close());
 
+  const store = createObjectStore(config);
+  await store.ping();
+  shutdown.register('object-store', () => store.close());
+
   const app = await buildIngestApp({
+    uploads: {
+      store,
+      jobs: createJobRegistry(redis, config.JOB_RETENTION_MS),
+      producer: batching,
+      jobsTopic: config.JOBS_TOPIC,
+    },
+    maxUploadBytes: config.MAX_UPLOAD_BYTES,
+    corsOrigin: config.CORS_ORIGINS,
     logger,
     rateLimiter: createRateLimiter(redis, {
       limit: config.RATE_LIMIT_PER_WINDOW,
@@ -70,7 +85,7 @@ async function main(): Promise<void> {
     publisher: createEventPublisher(batching, config.EVENTS_TOPIC),
     metrics,
     registry,
-    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp },
+    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp, storage: () => store.ping() },
     bodyLimit: config.MAX_BODY_BYTES,
   });
   // Closed first: stop taking requests, let the in-flight ones finish.

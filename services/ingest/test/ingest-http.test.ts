@@ -1,9 +1,20 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createBatchingProducer, createKafka, ensureTopics, type Kafka, Partitioners } from '@evh/kafka';
+import {
+  type BatchingProducer,
+  createBatchingProducer,
+  createKafka,
+  ensureTopics,
+  type Kafka,
+  Partitioners,
+} from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis, pipelineKeys, type Redis } from '@evh/redis';
+import { createLocalStore } from '@evh/storage';
 import { createMetricsRegistry } from '@evh/telemetry';
 import { freePort, randomName, testEnv, waitFor } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
@@ -11,6 +22,7 @@ import { buildIngestApp } from '../src/app.js';
 import { createEventPublisher } from '../src/event-publisher.js';
 import { createIngestMetrics } from '../src/metrics.js';
 import { createRateLimiter } from '../src/rate-limit/rate-limiter.js';
+import { createJobRegistry } from '../src/uploads/job-registry.js';
 
 const env = testEnv();
 const logger = createLogger('ingest-test', 'silent');
@@ -18,6 +30,8 @@ const topic = randomName('ingest-http');
 const prefix = `${randomName('t')}:`;
 
 let kafka: Kafka;
+let batching: BatchingProducer;
+const store = createLocalStore(mkdtempSync(join(tmpdir(), 'ingest-http-')));
 let redis: Redis;
 let app: FastifyInstance;
 const closers: (() => Promise<unknown>)[] = [];
@@ -25,6 +39,9 @@ const closers: (() => Promise<unknown>)[] = [];
 async function makeApp(publisher: ReturnType<typeof createEventPublisher>, bodyLimit = 64 * 1024) {
   const registry = createMetricsRegistry('ingest-test');
   return buildIngestApp({
+    uploads: { store, jobs: createJobRegistry(redis, 60_000), producer: batching, jobsTopic: topic },
+    maxUploadBytes: 1024,
+    corsOrigin: '*',
     logger,
     rateLimiter: createRateLimiter(redis, { limit: 100, windowMs: 1000 }),
     publisher,
@@ -52,7 +69,7 @@ before(async () => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  const batching = createBatchingProducer(producer, {
+  batching = createBatchingProducer(producer, {
     lingerMs: 2,
     maxBatchMessages: 1000,
     sendTimeoutMs: 5000,
@@ -244,7 +261,7 @@ describe('Kafka unavailable', () => {
       config: { retry: { retries: 0 }, connectionTimeout: 200 },
     });
     const producer = dead.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    const batching = createBatchingProducer(producer, {
+    batching = createBatchingProducer(producer, {
       lingerMs: 1,
       maxBatchMessages: 10,
       sendTimeoutMs: 1500,

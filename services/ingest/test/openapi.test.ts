@@ -1,17 +1,28 @@
 import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
 import { test } from 'node:test';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis } from '@evh/redis';
+import { createLocalStore } from '@evh/storage';
 import { createMetricsRegistry } from '@evh/telemetry';
 import { generatedDrift, testEnv } from '@evh/testing';
 import { buildIngestApp } from '../src/app.js';
 import { createIngestMetrics } from '../src/metrics.js';
 import { createRateLimiter } from '../src/rate-limit/rate-limiter.js';
+import { createJobRegistry } from '../src/uploads/job-registry.js';
 
 test('docs/openapi/ingest.json is what the route schemas generate', async () => {
   const redis = createRedis({ url: testEnv().redisUrl, name: 'openapi-test' });
   const registry = createMetricsRegistry('ingest');
   const app = await buildIngestApp({
+    // Never called: the document is read, no request is made.
+    uploads: {
+      store: createLocalStore(tmpdir()),
+      jobs: createJobRegistry(redis, 1000),
+      producer: { send: async () => {}, close: async () => {}, inFlight: 0 },
+    },
+    maxUploadBytes: 1024,
+    corsOrigin: '*',
     logger: createLogger('openapi-test', 'silent'),
     rateLimiter: createRateLimiter(redis, { limit: 100, windowMs: 1000 }),
     // Never called: the document is read, no request is made.

@@ -1,16 +1,27 @@
 import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import mercurius from 'mercurius';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCrashStore } from './crashes/crash-store.js';
+import { jobResolvers, jobSchema } from './graphql-schema.js';
+import { createJobReader } from './jobs/job-reader.js';
+import type { ProgressHub } from './jobs/progress-hub.js';
 import { registerCrashRoutes } from './routes/crashes.js';
+import { registerJobSocket } from './routes/job-socket.js';
+import { registerJobRoutes } from './routes/jobs.js';
 import { registerPipelineRoutes } from './routes/pipeline.js';
+import { registerUploadPage } from './routes/upload-page.js';
 
 export interface ReporterDeps {
   logger: Logger;
   redis: Redis;
+  hub: ProgressHub;
+  /** Where the upload page sends files. */
+  ingestUrl: string;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
 }
@@ -30,10 +41,16 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
     description: 'The read side: pipeline state, crash statistics, custom counters, issues, search.',
     version: '0.1.0',
   });
+  await app.register(websocket);
+  const jobs = createJobReader(deps.redis);
+  await app.register(mercurius, { schema: jobSchema, resolvers: jobResolvers(jobs), path: '/graphql' });
   // Routes go in after the docs plugin so that its onRoute hook sees them.
   await app.register(async (api) => {
     registerPipelineRoutes(api, deps.redis);
     registerCrashRoutes(api, createCrashStore(deps.redis));
+    registerJobRoutes(api, jobs);
+    registerJobSocket(api, jobs, deps.hub);
+    registerUploadPage(api, deps.ingestUrl);
   });
   return app;
 }

@@ -7,6 +7,8 @@ export const reporterConfigSchema = z.object({
   LOG_LEVEL: envLogLevel,
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
   REDIS_KEY_PREFIX: z.string().default(''),
+  /** The ingest's address as a browser reaches it, for the upload page. */
+  PUBLIC_INGEST_URL: z.string().url().default('http://127.0.0.1:3000'),
   SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 });
 

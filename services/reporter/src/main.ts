@@ -4,6 +4,7 @@ import { createRedis } from '@evh/redis';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
 import { buildReporterApp } from './app.js';
 import { reporterConfigSchema } from './config.js';
+import { createProgressHub } from './jobs/progress-hub.js';
 
 const SERVICE = 'reporter';
 
@@ -23,9 +24,20 @@ async function main(): Promise<void> {
     await redis.quit();
   });
 
+  // Pub/sub needs a connection of its own: a subscribed connection runs no other command.
+  const subscriber = createRedis({ url: config.REDIS_URL, name: `${SERVICE}-progress` });
+  await subscriber.connect();
+  shutdown.register('redis-subscriber', async () => {
+    await subscriber.quit();
+  });
+  const hub = createProgressHub(subscriber, config.REDIS_KEY_PREFIX, logger);
+  await hub.start();
+
   const app = await buildReporterApp({
     logger,
     redis,
+    hub,
+    ingestUrl: config.PUBLIC_INGEST_URL,
     registry,
     readiness: { redis: () => redis.status === 'ready' },
   });

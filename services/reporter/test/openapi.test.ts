@@ -5,12 +5,17 @@ import { createRedis } from '@evh/redis';
 import { createMetricsRegistry } from '@evh/telemetry';
 import { generatedDrift, testEnv } from '@evh/testing';
 import { buildReporterApp } from '../src/app.js';
+import { createProgressHub } from '../src/jobs/progress-hub.js';
 
 test('docs/openapi/reporter.json is what the route schemas generate', async () => {
   const redis = createRedis({ url: testEnv().redisUrl, name: 'openapi-test' });
+  const logger = createLogger('openapi-test', 'silent');
   const app = await buildReporterApp({
-    logger: createLogger('openapi-test', 'silent'),
+    logger,
     redis,
+    // Not started: no job is followed here.
+    hub: createProgressHub(redis, '', logger),
+    ingestUrl: 'http://127.0.0.1:3000',
     registry: createMetricsRegistry('reporter'),
     readiness: {},
   });

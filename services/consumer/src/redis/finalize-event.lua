@@ -22,6 +22,8 @@
 -- ARGV[11] the original event JSON (kept in dlq:{eventId} when failed)
 -- returns { 'done' | 'dup', the buffered message JSON of the user's next seq or false }
 local token, status, now = ARGV[1], ARGV[2], ARGV[3]
+-- tostring() of a large Lua number gives 1.7e+15; seqs are integers and must stay digits.
+local function int(x) return string.format('%d', x) end
 local ttl = ARGV[10]
 
 local function unlock()
@@ -59,17 +61,17 @@ if ARGV[8] ~= '' then
   if seq == nxt then
     -- A failed seq is not part of the processed order, but it does not block the next one.
     if status == 'processed' then
-      redis.call('RPUSH', KEYS[4], seq)
+      redis.call('RPUSH', KEYS[4], ARGV[8])
       redis.call('PEXPIRE', KEYS[4], ttl)
     end
-    redis.call('SET', KEYS[5], seq + 1, 'PX', ttl)
+    redis.call('SET', KEYS[5], int(seq + 1), 'PX', ttl)
     redis.call('HDEL', KEYS[6], ARGV[8])
     if redis.call('HLEN', KEYS[6]) == 0 then
       redis.call('ZREM', KEYS[7], ARGV[6])
     else
       -- The wait for seq + 1 starts now.
       redis.call('ZADD', KEYS[7], now, ARGV[6])
-      following = redis.call('HGET', KEYS[6], tostring(seq + 1))
+      following = redis.call('HGET', KEYS[6], int(seq + 1))
     end
   else
     redis.call('HINCRBY', KEYS[8], 'late', 1)

@@ -14,6 +14,8 @@
 --         { 'stalled', message JSON }            the next seq is buffered but was not run
 --                                                (its releaser died between two events)
 --         { 'skipped', message JSON, from, to }  seqs from..to never came and are skipped
+-- tostring() of a large Lua number gives 1.7e+15; seqs are integers and must stay digits.
+local function int(x) return string.format('%d', x) end
 local score = redis.call('ZSCORE', KEYS[3], ARGV[1])
 if not score then return false end
 if redis.call('HLEN', KEYS[2]) == 0 then
@@ -25,7 +27,7 @@ local now = tonumber(ARGV[2])
 local waited = now - tonumber(score)
 local nxt = tonumber(redis.call('GET', KEYS[1]) or '1')
 
-local ready = redis.call('HGET', KEYS[2], tostring(nxt))
+local ready = redis.call('HGET', KEYS[2], int(nxt))
 if ready then
   if waited < tonumber(ARGV[4]) then return false end
   redis.call('ZADD', KEYS[3], now, ARGV[1])
@@ -45,8 +47,8 @@ if lowest == nil then
   redis.call('ZREM', KEYS[3], ARGV[1])
   return false
 end
-redis.call('SET', KEYS[1], lowest, 'PX', ARGV[5])
+redis.call('SET', KEYS[1], int(lowest), 'PX', ARGV[5])
 redis.call('HINCRBY', KEYS[4], 'gapsSkipped', 1)
 redis.call('HINCRBY', KEYS[4], 'seqsSkipped', lowest - nxt)
 redis.call('ZADD', KEYS[3], now, ARGV[1])
-return { 'skipped', redis.call('HGET', KEYS[2], tostring(lowest)), nxt, lowest - 1 }
+return { 'skipped', redis.call('HGET', KEYS[2], int(lowest)), int(nxt), int(lowest - 1) }

@@ -15,3 +15,10 @@ export const crashScripts = [
   readLuaScript(dir, 'apply-crash.lua'),
   readLuaScript(dir, 'count-invalid-crash.lua'),
 ];
+
+export const jobScripts = [
+  readLuaScript(dir, 'apply-log-line.lua'),
+  readLuaScript(dir, 'finish-reading.lua'),
+  readLuaScript(dir, 'start-job.lua'),
+  readLuaScript(dir, 'fail-job.lua'),
+];

@@ -1,0 +1,187 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { type EventMessage, LOG_LINE_KIND } from '@evh/events';
+import type { Message } from '@evh/kafka';
+import {
+  type Anomaly,
+  createLogAnalyzer,
+  type LogsConfig,
+  type ParsedEntry,
+  timestampProblem,
+  utcHour,
+} from '@evh/logs';
+import type { ObjectStore } from '@evh/storage';
+import type { Logger } from 'pino';
+import { pickDelay, type WorkRange } from '../crashes/simulated-work.js';
+import type { Checkpoint, JobStore } from './job-store.js';
+import { splitLines } from './line-splitter.js';
+import type { LogLine } from './log-line-event.js';
+
+export interface JobRunnerDeps {
+  jobs: JobStore;
+  store: ObjectStore;
+  /** Writes a chunk of line events to the events topic; resolves once Kafka has them. */
+  produce(messages: Message[]): Promise<void>;
+  logs: LogsConfig;
+  logger: Logger;
+  chunkLines: number;
+  maxLineBytes: number;
+  lineDelay: WorkRange;
+  storageAttempts: number;
+  /** Called between chunks: keeps the group membership alive; throws when we must stop. */
+  heartbeat(): Promise<void>;
+  isStopping(): boolean;
+}
+
+export type JobOutcome = 'read' | 'completed' | 'failed' | 'skipped' | 'abandoned';
+
+const MESSAGE_MAX = 2048;
+
+function lineEvent(
+  jobId: string,
+  line: number,
+  projectId: string | null,
+  entry: ParsedEntry,
+  logs: LogsConfig,
+) {
+  const id = `${jobId}:${line}`;
+  const timed = entry.epochMs !== null && timestampProblem(entry.epochMs, logs) === null;
+  const log: LogLine = {
+    jobId,
+    line,
+    projectId,
+    status: entry.status,
+    service: entry.service,
+    user: entry.user ?? '',
+    hour: timed && entry.epochMs !== null ? utcHour(entry.epochMs) : -1,
+    timestamp: entry.timestamp,
+    message: entry.message.slice(0, MESSAGE_MAX),
+    ...(entry.fields ? { fields: entry.fields } : {}),
+  };
+  const event: EventMessage = {
+    id,
+    userId: log.user,
+    type: LOG_LINE_KIND,
+    kind: LOG_LINE_KIND,
+    payload: {},
+    timestamp: Date.now(),
+    log,
+  };
+  return { key: log.user || id, value: JSON.stringify(event) };
+}
+
+/**
+ * Reads one job's file from its checkpoint to the end: each valid line becomes an event on
+ * the pipeline (id = job id + line number, so a chunk produced twice is processed once), and
+ * after each chunk is in Kafka the job's counts and byte offset are checkpointed together.
+ * The job completes when the consumer has finished every valid line (apply-log-line.lua).
+ */
+export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOutcome> {
+  const job = await deps.jobs.start(jobId);
+  if (!job) {
+    deps.logger.warn({ jobId }, 'job record not found; skipped');
+    return 'skipped';
+  }
+  if (job.status === 'completed' || job.status === 'failed' || job.readDone) return 'skipped';
+
+  const size = await withStorageRetry(deps, () => deps.store.size(job.storageKey)).catch((err: Error) => err);
+  if (size === null) return fail(deps, jobId, `FILE_MISSING: ${job.storageKey} is not in object storage`);
+  if (size instanceof Error) return fail(deps, jobId, `STORAGE_UNAVAILABLE: ${size.message}`);
+
+  const analyzer = createLogAnalyzer({
+    config: deps.logs,
+    format: job.format === 'jsonl' ? 'jsonl' : 'text',
+    where: { job: jobId },
+    anomalyCap: 100_000,
+  });
+  const { checkpointLine: startLine, projectId } = job;
+  let line = job.checkpointLine;
+  let offset = job.checkpointOffset;
+  let chunk = newChunk();
+
+  async function flush(): Promise<void> {
+    if (chunk.lines === 0) return;
+    await deps.produce(chunk.messages);
+    const anomalies: Anomaly[] = analyzer.anomalies.items.map((a) => ({
+      ...a,
+      // The analyzer numbers the lines it saw; a resumed job started after startLine.
+      where: { ...a.where, line: (a.where.line ?? 0) + startLine },
+    }));
+    // Kept only until written: memory stays bounded however long the file.
+    analyzer.anomalies.items.length = 0;
+    const c: Checkpoint = { ...chunk.checkpoint, offset, line, anomalies };
+    await deps.jobs.checkpoint(jobId, projectId, c);
+    chunk = newChunk();
+    await deps.heartbeat();
+  }
+
+  try {
+    const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, offset));
+    for await (const piece of splitLines(stream, offset, deps.maxLineBytes)) {
+      if (deps.isStopping()) {
+        stream.destroy();
+        return 'abandoned';
+      }
+      line++;
+      offset = piece.end;
+      const parsed = piece.tooLong
+        ? (analyzer.pushInvalid('line_too_long', `longer than ${deps.maxLineBytes} bytes`), null)
+        : analyzer.push(piece.text, { eventId: `${jobId}:${line}` });
+      chunk.lines++;
+      if (parsed?.ok) {
+        chunk.messages.push(lineEvent(jobId, line, job.projectId, parsed.entry, deps.logs));
+        chunk.checkpoint.valid++;
+      } else {
+        const reason = parsed ? parsed.reason : 'line_too_long';
+        const message = parsed ? parsed.message : `longer than ${deps.maxLineBytes} bytes`;
+        chunk.checkpoint.invalid++;
+        chunk.checkpoint.invalidReasons.set(reason, (chunk.checkpoint.invalidReasons.get(reason) ?? 0) + 1);
+        if (chunk.checkpoint.invalidSamples.length < 20)
+          chunk.checkpoint.invalidSamples.push({ line, reason, message });
+      }
+      if (deps.lineDelay.max > 0) await sleep(pickDelay(deps.lineDelay));
+      if (chunk.lines >= deps.chunkLines) await flush();
+    }
+    await flush();
+  } catch (err) {
+    if (deps.isStopping()) return 'abandoned';
+    const e = err as { code?: string; retriable?: boolean; message?: string };
+    if (e.code === 'OBJECT_NOT_FOUND') return fail(deps, jobId, `FILE_MISSING: ${e.message}`);
+    if (e.code === 'STORAGE_UNAVAILABLE') return fail(deps, jobId, `STORAGE_UNAVAILABLE: ${e.message}`);
+    // Kafka or Redis: not the file's fault. The job stays processing and is redelivered.
+    throw err;
+  }
+  const status = await deps.jobs.finishReading(jobId);
+  return status === 'completed' ? 'completed' : 'read';
+}
+
+function newChunk() {
+  return {
+    lines: 0,
+    messages: [] as Message[],
+    checkpoint: {
+      valid: 0,
+      invalid: 0,
+      invalidReasons: new Map<string, number>(),
+      invalidSamples: [] as Checkpoint['invalidSamples'],
+    },
+  };
+}
+
+async function fail(deps: JobRunnerDeps, jobId: string, error: string): Promise<JobOutcome> {
+  deps.logger.warn({ jobId, error }, 'job failed');
+  await deps.jobs.fail(jobId, error);
+  return 'failed';
+}
+
+/** Storage calls are retried a few times with backoff before the job is failed. */
+async function withStorageRetry<T>(deps: JobRunnerDeps, call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const e = err as { code?: string };
+      if (e.code === 'OBJECT_NOT_FOUND' || attempt >= deps.storageAttempts || deps.isStopping()) throw err;
+      await sleep(200 * 3 ** (attempt - 1));
+    }
+  }
+}

@@ -1,0 +1,119 @@
+import type { Anomaly } from '@evh/logs';
+import { analyticsKeys, defineScripts, jobKeys, type Redis } from '@evh/redis';
+import { jobScripts } from '../redis/scripts.js';
+
+type Script = (...args: (string | number)[]) => Promise<unknown>;
+
+export interface JobStart {
+  /** The status before this start: `queued` for a new job, `processing` for a resumed one. */
+  status: string;
+  storageKey: string;
+  format: string;
+  checkpointOffset: number;
+  checkpointLine: number;
+  readDone: boolean;
+  projectId: string | null;
+  fileName: string;
+}
+
+export interface Checkpoint {
+  /** Byte offset after the last line of the chunk: where a resumed read starts. */
+  offset: number;
+  /** Number of the last line of the chunk (1-based). */
+  line: number;
+  valid: number;
+  invalid: number;
+  invalidReasons: Map<string, number>;
+  invalidSamples: { line: number; reason: string; message: string }[];
+  anomalies: Anomaly[];
+}
+
+const SAMPLES = 20;
+const PROJECT_ANOMALIES = 1000;
+
+/** The job worker's side of a job's Redis state. */
+export function createJobStore(redis: Redis, options: { keyPrefix: string; now?: () => number }) {
+  defineScripts(redis, jobScripts);
+  const cmd = redis as unknown as Record<'startJob' | 'finishReading' | 'failJob', Script>;
+  const now = options.now ?? Date.now;
+  const channel = (jobId: string) => `${options.keyPrefix}${jobKeys.progressChannel(jobId)}`;
+
+  return {
+    channel,
+    async start(jobId: string): Promise<JobStart | null> {
+      const r = (await cmd.startJob.call(redis, jobKeys.job(jobId), now(), channel(jobId))) as
+        | string[]
+        | null;
+      if (!r) return null;
+      const [
+        status = '',
+        storageKey = '',
+        format = '',
+        offset = '',
+        line = '',
+        readDone = '',
+        projectId = '',
+        fileName = '',
+      ] = r;
+      return {
+        status,
+        storageKey,
+        format,
+        checkpointOffset: Number(offset || 0),
+        checkpointLine: Number(line || 0),
+        readDone: readDone === '1',
+        projectId: projectId || null,
+        fileName,
+      };
+    },
+
+    /** Records a chunk whose valid lines Kafka already has: counts, samples, anomalies, offset. */
+    async checkpoint(jobId: string, projectId: string | null, c: Checkpoint): Promise<void> {
+      const key = jobKeys.job(jobId);
+      const tx = redis
+        .multi()
+        .hset(key, {
+          checkpointOffset: c.offset,
+          checkpointLine: c.line,
+          bytesRead: c.offset,
+          linesRead: c.line,
+        })
+        .hincrby(key, 'valid', c.valid)
+        .hincrby(key, 'invalid', c.invalid);
+      for (const [reason, n] of c.invalidReasons) tx.hincrby(jobKeys.invalidReasons(jobId), reason, n);
+      if (c.invalidSamples.length > 0) {
+        tx.rpush(jobKeys.invalidSamples(jobId), ...c.invalidSamples.map((s) => JSON.stringify(s)));
+        tx.ltrim(jobKeys.invalidSamples(jobId), 0, SAMPLES - 1);
+      }
+      if (c.anomalies.length > 0) {
+        // Scored by line and keyed by line and kind: a chunk read again after a restart adds nothing twice.
+        const members = c.anomalies.flatMap((a) => [a.where.line ?? 0, JSON.stringify(a)]);
+        tx.zadd(jobKeys.anomalies(jobId), 'NX', ...members);
+        if (projectId) {
+          const at = now();
+          tx.zadd(
+            analyticsKeys.projectAnomalies(projectId),
+            'NX',
+            ...c.anomalies.flatMap((a) => [at, JSON.stringify(a)]),
+          );
+          tx.zremrangebyrank(analyticsKeys.projectAnomalies(projectId), 0, -PROJECT_ANOMALIES - 1);
+        }
+      }
+      await tx.exec();
+    },
+
+    async finishReading(jobId: string): Promise<string> {
+      return String(await cmd.finishReading.call(redis, jobKeys.job(jobId), now(), channel(jobId)));
+    },
+
+    async fail(jobId: string, error: string): Promise<boolean> {
+      return (
+        Number(
+          await cmd.failJob.call(redis, jobKeys.job(jobId), error.slice(0, 1000), now(), channel(jobId)),
+        ) === 1
+      );
+    },
+  };
+}
+
+export type JobStore = ReturnType<typeof createJobStore>;

@@ -1,0 +1,395 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { type EventMessage, eventMessageSchema } from '@evh/events';
+import { createRedis, pipelineKeys as k, type Redis } from '@evh/redis';
+import { randomName, testEnv, waitFor } from '@evh/testing';
+import { createEventStore, type EventStore, type EventStoreOptions } from '../src/pipeline/event-store.js';
+
+const env = testEnv();
+const clients: Redis[] = [];
+const prefixes: string[] = [];
+const T0 = 1_700_000_000_000;
+
+after(async () => {
+  // Everything a test wrote lives under its own random prefix: delete exactly those keys.
+  const cleaner = createRedis({ url: env.redisUrl, name: 'evh-test-store-cleanup' });
+  for (const prefix of prefixes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await cleaner.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+      if (keys.length > 0) await cleaner.del(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+  }
+  await Promise.all([...clients, cleaner].map((c) => c.quit()));
+});
+
+interface Setup {
+  redis: Redis;
+  store: EventStore;
+  clock: { now: number };
+  options: EventStoreOptions;
+  /** Another consumer process on the same Redis state (its own lock token). */
+  otherStore(): EventStore;
+}
+
+/** A fresh key prefix, a store on it, and a clock the test moves by hand. */
+function setup(overrides: Partial<EventStoreOptions> = {}): Setup {
+  const prefix = `${randomName('evh-test-store')}:`;
+  prefixes.push(prefix);
+  const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'evh-test-store' });
+  clients.push(redis);
+  const clock = { now: T0 };
+  const options: EventStoreOptions = {
+    lockToken: randomName('token'),
+    lockTtlMs: 30_000,
+    retentionMs: 120_000,
+    gapTimeoutMs: 1_000,
+    stallGraceMs: 500,
+    now: () => clock.now,
+    ...overrides,
+  };
+  return {
+    redis,
+    store: createEventStore(redis, options),
+    clock,
+    options,
+    otherStore: () => createEventStore(redis, { ...options, lockToken: randomName('other-token') }),
+  };
+}
+
+interface Ev {
+  event: EventMessage;
+  json: string;
+}
+
+function ev(userId: string, seq?: number, type = 'click'): Ev {
+  const event = eventMessageSchema.parse({
+    id: randomName('evt'),
+    userId,
+    type,
+    payload: seq === undefined ? { n: 1 } : { seq, n: 1 },
+    timestamp: T0,
+  });
+  return { event, json: JSON.stringify(event) };
+}
+
+const processed = { status: 'processed', attempts: 1 } as const;
+
+/** Runs an event through begin and finalize as the processor would, asserting it ran. */
+async function runToEnd(store: EventStore, e: Ev, expected: 'run' | 'late' = 'run'): Promise<string | null> {
+  assert.equal(await store.begin(e.event, e.json), expected, `begin ${e.event.id}`);
+  return store.finalize(e.event, e.json, processed);
+}
+
+describe('event store: begin and the processing lock', () => {
+  it('runs a fresh event and takes its lock with this store’s token', async () => {
+    const { redis, store, options } = setup();
+    for (const e of [ev(randomName('user')), ev(randomName('user'), 1)]) {
+      assert.equal(await store.begin(e.event, e.json), 'run');
+      assert.equal(await redis.get(k.inflight(e.event.id)), options.lockToken);
+      const ttl = await redis.pttl(k.inflight(e.event.id));
+      assert.ok(ttl > 0 && ttl <= options.lockTtlMs, `lock ttl ${ttl}`);
+    }
+  });
+
+  it('answers busy to another holder while the lock is held, and run once it expired', async () => {
+    const { redis, store, options, otherStore } = setup({ lockTtlMs: 300 });
+    const e = ev(randomName('user'), 1);
+    const other = otherStore();
+
+    assert.equal(await store.begin(e.event, e.json), 'run');
+    assert.equal(await other.begin(e.event, e.json), 'busy');
+    assert.equal(await store.begin(e.event, e.json), 'busy', 'the lock is not re-entrant either');
+    assert.equal(await redis.get(k.inflight(e.event.id)), options.lockToken);
+
+    // The holder died: its lock expires on its own and the event can be taken over.
+    await waitFor('the lock to expire', async () => (await other.begin(e.event, e.json)) === 'run', {
+      timeoutMs: 5_000,
+    });
+    assert.notEqual(await redis.get(k.inflight(e.event.id)), options.lockToken);
+  });
+
+  it('unlock releases only the caller’s own lock', async () => {
+    const { redis, store, options, otherStore } = setup();
+    const e = ev(randomName('user'));
+    const other = otherStore();
+    assert.equal(await store.begin(e.event, e.json), 'run');
+
+    assert.equal(await other.unlock(e.event.id), false);
+    assert.equal(await redis.get(k.inflight(e.event.id)), options.lockToken);
+    assert.equal(await store.unlock(e.event.id), true);
+    assert.equal(await redis.exists(k.inflight(e.event.id)), 0);
+    assert.equal(await store.unlock(e.event.id), false, 'nothing left to release');
+    assert.equal(await other.begin(e.event, e.json), 'run', 'released: another holder may take it');
+  });
+});
+
+describe('event store: finalize', () => {
+  it('writes the final state, the dedup marker and drops the lock; afterwards the event is a duplicate', async () => {
+    const { redis, store, clock, options } = setup();
+    const userId = randomName('user');
+    const e = ev(userId, 1);
+    assert.equal(await store.begin(e.event, e.json), 'run');
+    clock.now = T0 + 25;
+
+    assert.equal(await store.finalize(e.event, e.json, { status: 'processed', attempts: 2 }), null);
+
+    const finalState = {
+      status: 'processed',
+      processedAt: String(T0 + 25),
+      attempts: '2',
+      userId,
+      type: 'click',
+      seq: '1',
+    };
+    assert.deepEqual(await redis.hgetall(k.event(e.event.id)), finalState);
+    assert.equal(await redis.get(k.dedup(e.event.id)), String(T0 + 25));
+    for (const key of [k.event(e.event.id), k.dedup(e.event.id)]) {
+      const ttl = await redis.pttl(key);
+      assert.ok(ttl > 0 && ttl <= options.retentionMs, `${key} keeps for the retention, ttl ${ttl}`);
+    }
+    assert.equal(await redis.exists(k.inflight(e.event.id)), 0);
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1']);
+    assert.deepEqual(await redis.hgetall(k.counters()), { processed: '1', 'type:click': '1' });
+
+    // A redelivery: begin says dup, and a second finalize changes nothing.
+    assert.equal(await store.begin(e.event, e.json), 'dup');
+    clock.now = T0 + 5_000;
+    assert.equal(await store.finalize(e.event, e.json, { status: 'failed', attempts: 3, error: 'x' }), null);
+    assert.deepEqual(await redis.hgetall(k.event(e.event.id)), finalState);
+    assert.equal(await redis.get(k.dedup(e.event.id)), String(T0 + 25));
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1']);
+    assert.deepEqual(await redis.hgetall(k.counters()), { processed: '1', 'type:click': '1' });
+    assert.equal(await redis.llen(k.dlqList()), 0);
+  });
+
+  it('writes no seq field for an event without seq, and leaves the seq state alone', async () => {
+    const { redis, store } = setup();
+    const userId = randomName('user');
+    const e = ev(userId);
+    assert.equal(await runToEnd(store, e), null);
+    const state = await redis.hgetall(k.event(e.event.id));
+    assert.equal(state.status, 'processed');
+    assert.equal('seq' in state, false);
+    assert.equal(await redis.exists(k.order(userId), k.seqNext(userId)), 0);
+  });
+
+  it('dead-letters a failed event once, keeps its seq out of the order, and still advances next', async () => {
+    const { redis, store, clock } = setup();
+    const userId = randomName('user');
+    const e1 = ev(userId, 1);
+    assert.equal(await store.begin(e1.event, e1.json), 'run');
+    clock.now = T0 + 7;
+    const error = 'PROCESSING_FAILED: payload.fail is true';
+
+    assert.equal(await store.finalize(e1.event, e1.json, { status: 'failed', attempts: 3, error }), null);
+
+    assert.deepEqual(await redis.lrange(k.dlqList(), 0, -1), [e1.event.id]);
+    assert.deepEqual(await redis.hgetall(k.dlq(e1.event.id)), {
+      attempts: '3',
+      error,
+      queuedAt: String(T0 + 7),
+      userId,
+      event: e1.json,
+    });
+    assert.ok((await redis.pttl(k.dlq(e1.event.id))) > 0, 'dlq entry expires with the retention');
+    const state = await redis.hgetall(k.event(e1.event.id));
+    assert.equal(state.status, 'failed');
+    assert.equal(state.error, error);
+    assert.equal(state.attempts, '3');
+    assert.equal(await redis.llen(k.order(userId)), 0, 'a failed seq is not in the processed order');
+    assert.equal(await redis.get(k.seqNext(userId)), '2');
+    assert.equal((await redis.hgetall(k.counters())).failed, '1');
+
+    // Redelivered and finalized again: still dead-lettered once.
+    assert.equal(await store.begin(e1.event, e1.json), 'dup');
+    assert.equal(await store.finalize(e1.event, e1.json, { status: 'failed', attempts: 3, error }), null);
+    assert.deepEqual(await redis.lrange(k.dlqList(), 0, -1), [e1.event.id]);
+
+    // Seq 2 is not held back by the failed seq 1.
+    assert.equal(await runToEnd(store, ev(userId, 2)), null);
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['2']);
+  });
+});
+
+describe('event store: per-user seq order', () => {
+  it('buffers an early seq and hands it over when the one before it is finalized', async () => {
+    const { redis, store } = setup();
+    const userId = randomName('user');
+    const [e1, e2] = [ev(userId, 1), ev(userId, 2)];
+
+    assert.equal(await store.begin(e2.event, e2.json), 'buffered');
+    assert.equal(await redis.hget(k.seqBuffer(userId), '2'), e2.json);
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), String(T0));
+    assert.equal(await redis.exists(k.inflight(e2.event.id)), 0, 'a buffered event takes no lock');
+    assert.equal(
+      await store.begin(e2.event, e2.json),
+      'buffered',
+      'redelivered while waiting: still buffered',
+    );
+
+    assert.equal(await runToEnd(store, e1), e2.json, 'finalizing 1 returns the buffered 2');
+    assert.equal(await runToEnd(store, e2), null);
+
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1', '2']);
+    assert.equal(await redis.get(k.seqNext(userId)), '3');
+    assert.equal(await redis.exists(k.seqBuffer(userId)), 0);
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), null);
+    assert.equal(await store.begin(e2.event, e2.json), 'dup');
+  });
+
+  it('keeps users apart', async () => {
+    const { redis, store } = setup();
+    const [alice, bob] = [randomName('alice'), randomName('bob')];
+    const alice2 = ev(alice, 2);
+    assert.equal(await store.begin(alice2.event, alice2.json), 'buffered');
+    assert.equal(await runToEnd(store, ev(bob, 1)), null, 'bob’s seq 1 does not release alice’s seq 2');
+    assert.deepEqual(await redis.lrange(k.order(bob), 0, -1), ['1']);
+    assert.equal(await redis.exists(k.order(alice), k.seqNext(alice)), 0);
+  });
+
+  it('skips a gap open past the timeout once caught up, and runs a late seq outside the order', async () => {
+    const { redis, store, clock } = setup({ gapTimeoutMs: 1_000, stallGraceMs: 500 });
+    const userId = randomName('user');
+    const caughtUpSince = T0 - 60_000;
+    await runToEnd(store, ev(userId, 1));
+    await runToEnd(store, ev(userId, 2));
+    const [e3, e4] = [ev(userId, 3), ev(userId, 4)];
+
+    clock.now = T0 + 100;
+    assert.equal(await store.begin(e4.event, e4.json), 'buffered');
+    clock.now = T0 + 100 + 999;
+    assert.equal(await store.release(userId, caughtUpSince), null, 'the gap has not timed out yet');
+    clock.now = T0 + 100 + 1_000;
+    assert.deepEqual(await store.release(userId, caughtUpSince), {
+      kind: 'skipped',
+      json: e4.json,
+      from: 3,
+      to: 3,
+    });
+
+    assert.equal(await redis.get(k.seqNext(userId)), '4');
+    const counters = await redis.hgetall(k.counters());
+    assert.equal(counters.gapsSkipped, '1');
+    assert.equal(counters.seqsSkipped, '1');
+    assert.equal(await runToEnd(store, e4), null);
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1', '2', '4']);
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), null);
+
+    // Seq 3 turns up after all: processed, but not part of the order.
+    assert.equal(await runToEnd(store, e3, 'late'), null);
+    assert.equal((await redis.hgetall(k.event(e3.event.id))).status, 'processed');
+    assert.equal((await redis.hgetall(k.counters())).late, '1');
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1', '2', '4']);
+    assert.equal(await redis.get(k.seqNext(userId)), '5');
+  });
+
+  it('skips several missing seqs at once, up to the lowest buffered one', async () => {
+    const { redis, store, clock } = setup({ gapTimeoutMs: 1_000 });
+    const userId = randomName('user');
+    const [e5, e7] = [ev(userId, 5), ev(userId, 7)];
+    assert.equal(await store.begin(e7.event, e7.json), 'buffered');
+    clock.now = T0 + 400;
+    assert.equal(await store.begin(e5.event, e5.json), 'buffered');
+    assert.equal(
+      await redis.zscore(k.seqWaiting(), userId),
+      String(T0),
+      'the wait began with the first early event',
+    );
+    clock.now = T0 + 1_000;
+
+    assert.deepEqual(await store.release(userId, T0 - 1), { kind: 'skipped', json: e5.json, from: 1, to: 4 });
+    assert.equal(await redis.get(k.seqNext(userId)), '5');
+    assert.equal((await redis.hgetall(k.counters())).seqsSkipped, '4');
+    assert.equal(await runToEnd(store, e5), null, '6 is missing: nothing to hand over yet');
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), String(T0 + 1_000), 'the wait for 6 starts now');
+  });
+
+  it('never skips while the user’s partition is behind, and times the gap from when it caught up', async () => {
+    const { redis, store, clock } = setup({ gapTimeoutMs: 1_000 });
+    const userId = randomName('user');
+    const e3 = ev(userId, 3);
+    assert.equal(await store.begin(e3.event, e3.json), 'buffered');
+
+    clock.now = T0 + 60_000;
+    assert.equal(
+      await store.release(userId, undefined),
+      null,
+      'behind: seqs 1 and 2 may still be on their way',
+    );
+    const caughtUp = T0 + 59_500;
+    assert.equal(await store.release(userId, caughtUp), null, 'caught up only 500 ms ago');
+    clock.now = caughtUp + 1_000;
+    assert.deepEqual(await store.release(userId, caughtUp), {
+      kind: 'skipped',
+      json: e3.json,
+      from: 1,
+      to: 2,
+    });
+    assert.equal(await redis.get(k.seqNext(userId)), '3');
+  });
+
+  it('releases a buffered next seq nobody ran (stalled) after the stall grace', async () => {
+    const { redis, store, clock } = setup({ gapTimeoutMs: 60_000, stallGraceMs: 500 });
+    const userId = randomName('user');
+    const [e1, e2] = [ev(userId, 1), ev(userId, 2)];
+    assert.equal(await store.release(userId, T0), null, 'nothing is waiting');
+    assert.equal(await store.begin(e2.event, e2.json), 'buffered');
+    clock.now = T0 + 100;
+    // Finalizing 1 hands 2 over; the process dies before running it.
+    assert.equal(await runToEnd(store, e1), e2.json);
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), String(T0 + 100));
+
+    clock.now = T0 + 100 + 499;
+    assert.equal(await store.release(userId, undefined), null, 'within the stall grace');
+    clock.now = T0 + 100 + 500;
+    assert.deepEqual(await store.release(userId, undefined), { kind: 'stalled', json: e2.json });
+    assert.equal(await redis.get(k.seqNext(userId)), '2', 'a stalled release skips nothing');
+    assert.equal(await redis.zscore(k.seqWaiting(), userId), String(T0 + 600), 'its grace starts over');
+    assert.equal(await store.release(userId, undefined), null, 'not released twice at once');
+
+    assert.equal(await runToEnd(store, e2), null);
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), ['1', '2']);
+  });
+
+  it('lists the users whose buffered events have waited since before a time, oldest first', async () => {
+    const { store, clock } = setup();
+    const [alice, bob] = [randomName('alice'), randomName('bob')];
+    const alice2 = ev(alice, 2);
+    assert.equal(await store.begin(alice2.event, alice2.json), 'buffered');
+    clock.now = T0 + 100;
+    const bob3 = ev(bob, 3);
+    assert.equal(await store.begin(bob3.event, bob3.json), 'buffered');
+
+    assert.deepEqual(await store.waitingUsers(T0 - 1, 10), []);
+    assert.deepEqual(await store.waitingUsers(T0, 10), [alice]);
+    assert.deepEqual(await store.waitingUsers(T0 + 100, 10), [alice, bob]);
+    assert.deepEqual(await store.waitingUsers(T0 + 100, 1), [alice]);
+
+    // Alice catches up: she is no longer waiting.
+    assert.equal(await runToEnd(store, ev(alice, 1)), alice2.json);
+    assert.equal(await runToEnd(store, alice2), null);
+    assert.deepEqual(await store.waitingUsers(T0 + 10_000, 10), [bob]);
+  });
+
+  it('handles seqs of 15 digits and more (microsecond timestamps)', async () => {
+    const { redis, store, clock } = setup({ gapTimeoutMs: 1_000 });
+    const userId = randomName('user');
+    const first = 1_700_000_000_000_001;
+    const [a, b] = [ev(userId, first), ev(userId, first + 1)];
+    assert.equal(await store.begin(a.event, a.json), 'buffered');
+    clock.now = T0 + 1_000;
+
+    assert.deepEqual(await store.release(userId, T0 - 1), {
+      kind: 'skipped',
+      json: a.json,
+      from: 1,
+      to: first - 1,
+    });
+    assert.equal(await store.begin(b.event, b.json), 'buffered');
+    assert.equal(await runToEnd(store, a), b.json, 'finalizing the first hands the next one over');
+    assert.equal(await runToEnd(store, b), null);
+    assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), [String(first), String(first + 1)]);
+  });
+});

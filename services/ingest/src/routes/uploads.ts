@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { Transform } from 'node:stream';
+import { JOBS_TOPIC, projectIdSchema } from '@evh/events';
+import { routeDoc } from '@evh/http';
+import type { BatchingProducer } from '@evh/kafka';
+import type { ObjectStore } from '@evh/storage';
+import type {} from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import { ingestErrors } from '../errors.js';
+import type { JobRegistry } from '../uploads/job-registry.js';
+import { cleanFileName, formatOf } from '../uploads/upload-file-type.js';
+
+export interface UploadRoutesDeps {
+  store: ObjectStore;
+  jobs: JobRegistry;
+  producer: BatchingProducer;
+  jobsTopic?: string;
+  maxUploadBytes: number;
+  now?: () => number;
+}
+
+/** Counts the bytes that pass and fails the stream once more than `limit` went through. */
+function byteCounter(limit: number) {
+  let bytes = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      if (bytes > limit) done(ingestErrors.UPLOAD_TOO_LARGE(`the file is larger than ${limit} bytes`));
+      else done(null, chunk);
+    },
+  });
+  return { counter, bytes: () => bytes };
+}
+
+/**
+ * `POST /api/v1/files/upload`: streams the multipart `file` part to object storage (never
+ * into memory), checks its name, type and size on the way, records the job and queues it on
+ * the `jobs` topic.
+ */
+export function registerUploadRoutes(app: FastifyInstance, deps: UploadRoutesDeps): void {
+  const now = deps.now ?? Date.now;
+  app.post(
+    '/api/v1/files/upload',
+    routeDoc({
+      summary:
+        'Upload a .jsonl or payment .log/.txt file (multipart field `file`, optional `projectId`); 202 {job_id}',
+      tags: ['files'],
+      responses: {
+        202: 'queued',
+        400: 'no file, empty file, bad projectId',
+        413: 'over MAX_UPLOAD_BYTES',
+        415: 'not multipart, or not a .jsonl/.log/.txt text file',
+      },
+    }),
+    async (request, reply) => {
+      if (!request.isMultipart()) {
+        throw ingestErrors.UPLOAD_NOT_MULTIPART(
+          'send the file as multipart/form-data with a field named file',
+        );
+      }
+      const jobId = randomUUID();
+      const fields: Record<string, string> = {};
+      let stored:
+        | { key: string; bytes: number; fileName: string; format: 'jsonl' | 'payment-log' }
+        | undefined;
+      for await (const part of request.parts()) {
+        if (part.type === 'field') {
+          fields[part.fieldname] = String(part.value);
+          continue;
+        }
+        if (part.fieldname !== 'file' || stored) {
+          part.file.resume();
+          continue;
+        }
+        const fileName = cleanFileName(part.filename);
+        const format = formatOf(part.filename, part.mimetype);
+        if (!format) {
+          part.file.resume();
+          throw ingestErrors.UPLOAD_WRONG_TYPE(
+            `${fileName} (${part.mimetype}) is not a .jsonl, .ndjson, .log or .txt text file`,
+          );
+        }
+        const key = `uploads/${jobId}/${fileName}`;
+        const { counter, bytes } = byteCounter(deps.maxUploadBytes);
+        try {
+          await deps.store.put(key, part.file.pipe(counter));
+        } catch (err) {
+          // Too large, the client went away, or the store failed: nothing half-written stays.
+          part.file.resume();
+          await deps.store.delete(key).catch(() => {});
+          throw err;
+        }
+        stored = { key, bytes: bytes(), fileName, format };
+      }
+      if (!stored) throw ingestErrors.UPLOAD_MISSING_FILE('the multipart body has no field named file');
+      if (stored.bytes === 0) {
+        await deps.store.delete(stored.key);
+        throw ingestErrors.UPLOAD_EMPTY(`${stored.fileName} is empty`);
+      }
+      let projectId: string | null = null;
+      if (fields.projectId !== undefined && fields.projectId !== '') {
+        const parsed = projectIdSchema.safeParse(fields.projectId);
+        if (!parsed.success) {
+          await deps.store.delete(stored.key);
+          throw ingestErrors.UPLOAD_BAD_FIELD(`projectId: ${parsed.error.issues[0]?.message}`);
+        }
+        projectId = parsed.data;
+      }
+      await deps.jobs.create({
+        jobId,
+        fileName: stored.fileName,
+        format: stored.format,
+        size: stored.bytes,
+        projectId,
+        storageKey: stored.key,
+        createdAt: now(),
+      });
+      await deps.producer.send(deps.jobsTopic ?? JOBS_TOPIC, [
+        { key: jobId, value: JSON.stringify({ jobId }) },
+      ]);
+      return reply
+        .code(202)
+        .send({ job_id: jobId, status: 'queued', size: stored.bytes, file_name: stored.fileName });
+    },
+  );
+}

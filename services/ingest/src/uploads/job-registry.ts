@@ -1,0 +1,38 @@
+import type { FileFormat } from '@evh/events';
+import { jobKeys, type Redis } from '@evh/redis';
+
+export interface NewJob {
+  jobId: string;
+  fileName: string;
+  format: FileFormat;
+  size: number;
+  projectId: string | null;
+  storageKey: string;
+  createdAt: number;
+}
+
+/** Writes a new job's record, status `queued`. The consumer's job worker owns it from there. */
+export function createJobRegistry(redis: Redis, retentionMs: number) {
+  return {
+    async create(job: NewJob): Promise<void> {
+      const key = jobKeys.job(job.jobId);
+      await redis
+        .multi()
+        .hset(key, {
+          id: job.jobId,
+          fileName: job.fileName,
+          format: job.format,
+          size: job.size,
+          projectId: job.projectId ?? '',
+          storageKey: job.storageKey,
+          status: 'queued',
+          createdAt: job.createdAt,
+          percent: 0,
+        })
+        .pexpire(key, retentionMs)
+        .exec();
+    },
+  };
+}
+
+export type JobRegistry = ReturnType<typeof createJobRegistry>;

@@ -1,0 +1,60 @@
+import type { JobView } from '@evh/events';
+import type {} from '@fastify/websocket';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import type { JobReader } from '../jobs/job-reader.js';
+import type { ProgressHub } from '../jobs/progress-hub.js';
+
+const params = z.object({ job_id: z.string().uuid() });
+const rank: Record<string, number> = { queued: 0, processing: 1, completed: 2, failed: 2 };
+
+/** Whether `next` is a later state than `sent`: states only move forward. */
+function isNewer(sent: JobView | null, next: JobView): boolean {
+  if (!sent) return true;
+  const a = rank[sent.status] ?? 0;
+  const b = rank[next.status] ?? 0;
+  return b > a || (b === a && next.progress.percent > sent.progress.percent);
+}
+
+/**
+ * `WS /ws/jobs/:job_id`: the job's state on connect, then at each stage (started, every
+ * 10 %, completed or failed); the socket closes after the final state.
+ */
+export function registerJobSocket(app: FastifyInstance, jobs: JobReader, hub: ProgressHub): void {
+  app.get(
+    '/ws/jobs/:job_id',
+    { websocket: true, schema: { hide: true } as Record<string, unknown> },
+    (socket, req) => {
+      const parsed = params.safeParse(req.params);
+      if (!parsed.success) {
+        socket.close(4400, 'job_id must be a UUID');
+        return;
+      }
+      const jobId = parsed.data.job_id;
+      let sent: JobView | null = null;
+      let reading = Promise.resolve();
+      const push = () => {
+        // Serialized, so two stages read close together are sent in order.
+        reading = reading.then(async () => {
+          const job = await jobs.job(jobId);
+          if (socket.readyState !== socket.OPEN) return;
+          if (!job) {
+            socket.close(4404, `no job ${jobId}`);
+            return;
+          }
+          if (!isNewer(sent, job)) return;
+          sent = job;
+          socket.send(JSON.stringify(job));
+          if (job.status === 'completed' || job.status === 'failed') socket.close(1000, job.status);
+        });
+        reading = reading.catch((err: unknown) => {
+          req.log.warn({ err, jobId }, 'job update not sent');
+        });
+      };
+      // Listen before the first read, so a stage reached in between is not missed.
+      const stop = hub.listen(jobId, push);
+      socket.on('close', stop);
+      push();
+    },
+  );
+}

@@ -11,7 +11,7 @@ export REDIS_PORT ?= 6379
 export TEST_KAFKA_PORT ?= 19092
 export TEST_REDIS_PORT ?= 16379
 
-.PHONY: help install build lint typecheck up down status test generate tools bench clean
+.PHONY: help install test-install build lint typecheck up down status test generate tools bench clean
 
 help:
 	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
@@ -27,6 +27,10 @@ node_modules/.package-lock.json: package-lock.json
 install: node_modules/.package-lock.json
 	bash tests/infra/kafka.sh install
 	bash tests/infra/redis.sh install
+
+# What only the tests need on top: the browser for the upload page test.
+test-install: install
+	bash tests/infra/chromium.sh install
 
 build: node_modules/.package-lock.json
 	npx tsc -b
@@ -45,7 +49,7 @@ down:
 status:
 	bash scripts/stack.sh status
 
-test: install build lint
+test: test-install build lint
 	bash tests/run.sh
 
 # Rewrites the committed generated files (OpenAPI documents, CRDs) from the code; the tests

@@ -73,7 +73,9 @@ export async function startPipeline(
   const ingest = await startService('ingest', common);
   const consumer = await startService('consumer', consumerEnv);
   const spawned: ServiceProcess[] = [ingest, consumer];
-  const reporter = options.reporter ? await startService('reporter', common) : undefined;
+  const reporter = options.reporter
+    ? await startService('reporter', { ...common, PUBLIC_INGEST_URL: ingest.url })
+    : undefined;
   if (reporter) spawned.push(reporter);
 
   async function post(path: string, body: unknown) {

@@ -5,7 +5,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
-run="$root/.run/test"
+run="${TEST_RUN_DIR:-$root/.run/test}"
 
 stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true

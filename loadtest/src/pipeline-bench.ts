@@ -73,10 +73,14 @@ async function main() {
   );
   const ingestedMs = performance.now() - t0;
   const accepted = EVENTS - refused;
-  await waitFor('every event processed and lag 0', async () => (await processed()) >= accepted && (await lag()) === 0, {
-    timeoutMs: 300_000,
-    intervalMs: 50,
-  });
+  await waitFor(
+    'every event processed and lag 0',
+    async () => (await processed()) >= accepted && (await lag()) === 0,
+    {
+      timeoutMs: 300_000,
+      intervalMs: 50,
+    },
+  );
   const totalMs = performance.now() - t0;
   const batchFigures = {
     accepted,

@@ -1,0 +1,153 @@
+// Upload job throughput (make bench): a generated .jsonl file (BENCH_JSONL_BYTES, default
+// 1 GiB) streamed to the ingest, read by the job worker and processed line by line by the
+// consumer, timed until the job completes; peak RSS of the ingest and the consumer.
+
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka, ensureTopics } from '@evh/kafka';
+import { createLogger } from '@evh/lifecycle';
+import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
+import { machineLine, writeSection } from './bench-report.js';
+import { peakRssMb } from './process-stats.js';
+
+const BYTES = Number(process.env.BENCH_JSONL_BYTES ?? 1024 ** 3);
+/** The memory settings the chart gives the services (see charts/ and docs). */
+const NODE_OPTIONS = process.env.BENCH_NODE_OPTIONS ?? '--max-old-space-size=192';
+
+/** A deterministic PRNG, so every run uploads the same file. */
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+async function generate(path: string, bytes: number): Promise<number> {
+  const out = createWriteStream(path);
+  const rnd = prng(42);
+  const statuses = ['SUCCESS', 'SUCCESS', 'SUCCESS', 'FAILURE', 'INFO', 'WARN'];
+  let written = 0;
+  let lines = 0;
+  let chunk = '';
+  while (written < bytes) {
+    const t = Date.UTC(2025, 6, 21) + Math.floor(rnd() * 2 * 86_400_000);
+    const line = `${JSON.stringify({
+      timestamp: new Date(t).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      status: statuses[Math.floor(rnd() * statuses.length)],
+      service: `Service${Math.floor(rnd() * 40)}`,
+      userId: `user${Math.floor(rnd() * 5000)}`,
+      message: 'Payment processed for order',
+      amount: Math.round(rnd() * 100_000) / 100,
+    })}\n`;
+    chunk += line;
+    written += line.length;
+    lines++;
+    if (chunk.length > 1 << 20) {
+      if (!out.write(chunk)) await once(out, 'drain');
+      chunk = '';
+    }
+  }
+  out.end(chunk);
+  await once(out, 'finish');
+  return lines;
+}
+
+async function main() {
+  const env = testEnv();
+  const dir = mkdtempSync(join(tmpdir(), 'evh-jobs-bench-'));
+  const file = join(dir, 'bench.jsonl');
+  process.stdout.write(`generating ${(BYTES / 1024 ** 2).toFixed(0)} MB of .jsonl …\n`);
+  const lines = await generate(file, BYTES);
+  const size = statSync(file).size;
+
+  const topic = randomName('bench-events');
+  const common = {
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    REDIS_URL: env.redisUrl,
+    REDIS_KEY_PREFIX: `${randomName('bench')}:`,
+    EVENTS_TOPIC: topic,
+    DLQ_TOPIC: `${topic}.dlq`,
+    JOBS_TOPIC: `${topic}.jobs`,
+    CONSUMER_GROUP: randomName('bench-group'),
+    JOB_WORKERS_GROUP: randomName('bench-jobs'),
+    STORAGE_DIR: join(dir, 'store'),
+    MAX_UPLOAD_BYTES: String(2 * 1024 ** 3),
+    LOG_LEVEL: 'warn',
+    NODE_OPTIONS,
+  };
+  const admin = createKafka({
+    clientId: 'bench',
+    brokers: env.kafkaBrokers,
+    logger: createLogger('b', 'silent'),
+  }).admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic, numPartitions: 12 },
+    { topic: `${topic}.dlq`, numPartitions: 12 },
+    { topic: `${topic}.jobs`, numPartitions: 2 },
+  ]);
+  await admin.disconnect();
+  const ingest = await startService('ingest', common);
+  const consumer = await startService('consumer', common);
+  const reporter = await startService('reporter', common);
+
+  const t0 = performance.now();
+  const form = new FormData();
+  form.append('file', await openAsBlob(file), 'bench.jsonl');
+  const res = await fetch(`${ingest.url}/api/v1/files/upload`, { method: 'POST', body: form });
+  const { job_id: jobId } = (await res.json()) as { job_id: string };
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}`);
+  const uploadS = (performance.now() - t0) / 1000;
+  process.stdout.write(`uploaded in ${uploadS.toFixed(1)} s; job ${jobId}\n`);
+  let last = 0;
+  const job = await waitFor(
+    'the job to complete',
+    async () => {
+      const j = (await (await fetch(`${reporter.url}/api/v1/jobs/${jobId}`)).json()) as {
+        status: string;
+        progress: { percent: number; processed: number; valid: number };
+      };
+      if (j.status === 'failed') throw new Error('job failed');
+      if (j.progress.percent >= last + 10) {
+        last = j.progress.percent;
+        process.stdout.write(`  ${j.progress.percent}% (${j.progress.processed} processed)\n`);
+      }
+      return j.status === 'completed' ? j : undefined;
+    },
+    { timeoutMs: 4 * 3600_000, intervalMs: 1000 },
+  );
+  const totalS = (performance.now() - t0) / 1000;
+  const rss = { ingest: peakRssMb(pid(ingest)), consumer: peakRssMb(pid(consumer)) };
+  const body = `
+## Upload jobs (issue 5)
+
+${new Date().toISOString().slice(0, 10)} · ${machineLine()} · ingest, consumer (job worker and event processing in one process) and reporter with \`NODE_OPTIONS=${NODE_OPTIONS}\`; Kafka, Redis and the local object store on the same machine.
+
+| figure | value |
+|---|---|
+| file | ${(size / 1024 ** 2).toFixed(0)} MB .jsonl, ${lines.toLocaleString('en')} lines |
+| upload (streamed to storage, 202) | ${uploadS.toFixed(1)} s |
+| **upload until completed** (every line finalized by the consumer) | **${totalS.toFixed(1)} s** |
+| throughput | ${Math.round(job.progress.valid / totalS).toLocaleString('en')} lines/s, ${(size / 1024 ** 2 / totalS).toFixed(1)} MB/s |
+| peak RSS ingest / consumer | ${rss.ingest} MB / ${rss.consumer} MB (bar: 300 MB each) |
+
+Every line is an event of the pipeline (idempotency marker, final state, job and project analytics), so the figure is the pipeline's per-event cost, not the file reader's. Reproduce: \`BENCH=jobs make bench\` (\`BENCH_JSONL_BYTES\` to change the size).
+`;
+  writeSection('docs/benchmarks.md', 'jobs', body);
+  process.stdout.write(body);
+  await Promise.all([ingest.stop(), consumer.stop(), reporter.stop()]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function pid(s: ServiceProcess): number {
+  if (s.child.pid === undefined) throw new Error(`${s.name} has no pid`);
+  return s.child.pid;
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -66,7 +66,9 @@ running_pid() {
   [[ -f "$pidfile" ]] || return 1
   pid="$(cat "$pidfile")"
   [[ "$pid" =~ ^[0-9]+$ ]] && [[ -r "/proc/$pid/cmdline" ]] || return 1
-  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -q -- "$name.*$KUBE_DIR" || return 1
+  local cmdline
+  cmdline="$(tr '\0' ' ' <"/proc/$pid/cmdline")"
+  [[ "$cmdline" == *"$name"*"$KUBE_DIR"* ]] || return 1
   echo "$pid"
 }
 
@@ -100,6 +102,7 @@ cmd_status() {
 
 cmd_env() {
   [[ -f "$KUBE_DIR/env" ]] || die "no env in $KUBE_DIR; run: bash tests/infra/kube.sh start"
+  cmd_status || log "warning: the control plane in $KUBE_DIR is not running"
   sed 's/^/export /' "$KUBE_DIR/env"
 }
 
@@ -199,7 +202,7 @@ cmd_start() {
     --initial-cluster "evh=$peer_url" --log-level warn --unsafe-no-fsync \
     >"$KUBE_DIR/etcd.log" 2>&1 </dev/null &
   echo $! >"$KUBE_DIR/etcd.pid"
-  wait_http "$etcd_url/health" 60 200 || { tail -n 20 "$KUBE_DIR/etcd.log" >&2; die "etcd did not become healthy"; }
+  wait_http --pid "$(cat "$KUBE_DIR/etcd.pid")" "$etcd_url/health" 60 200 || { tail -n 20 "$KUBE_DIR/etcd.log" >&2; die "etcd did not become healthy"; }
   log "etcd up at $etcd_url (pid $(cat "$KUBE_DIR/etcd.pid"))"
 
   local pki="$KUBE_DIR/pki"
@@ -229,7 +232,7 @@ cmd_start() {
 
   local server="https://127.0.0.1:$api_port" token
   token="$(cat "$KUBE_DIR/admin-token")"
-  if ! wait_http "$server/readyz" "$KUBE_START_TIMEOUT" 200 \
+  if ! wait_http --pid "$(cat "$KUBE_DIR/kube-apiserver.pid")" "$server/readyz" "$KUBE_START_TIMEOUT" 200 \
     --cacert "$pki/ca.crt" -H "Authorization: Bearer $token"; then
     tail -n 40 "$KUBE_DIR/kube-apiserver.log" >&2
     die "kube-apiserver not ready"
@@ -254,5 +257,5 @@ case "${1:-}" in
   status) if cmd_status; then echo running; else echo stopped; exit 1; fi ;;
   env) cmd_env ;;
   clean) cmd_stop; rm -rf "$KUBE_DIR" ;;
-  *) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+  *) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 esac

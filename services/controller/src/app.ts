@@ -4,14 +4,26 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 
+/** What /v1/status reports: who leads, whether quotas are watched, the last scaling round. */
+export interface ControllerStatus {
+  identity: string;
+  kubernetes: boolean;
+  namespace: string | null;
+  leading: boolean;
+  leaseHolder: string | null;
+  quotasSynced: boolean;
+  lastScale: unknown;
+}
+
 export interface ControllerAppDeps {
   logger: Logger;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
   latestLag: () => GroupLag | undefined;
+  status: () => ControllerStatus;
 }
 
-/** The controller's probes, metrics and the lag reading it acts on. */
+/** The controller's probes, metrics, the lag reading it acts on and its own state. */
 export function buildControllerApp(deps: ControllerAppDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const app = Fastify({ loggerInstance, disableRequestLogging: true });
@@ -21,5 +33,6 @@ export function buildControllerApp(deps: ControllerAppDeps): FastifyInstance {
     if (!lag) return reply.code(503).send({ code: 'LAG_UNKNOWN', message: 'no lag reading yet' });
     return lag;
   });
+  app.get('/v1/status', async () => deps.status());
   return app;
 }

@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 
 /**
- * Reads the consumer group's lag every interval and publishes it as a metric. The
- * autoscaler decides from the latest reading; a failed read keeps the previous one.
+ * Reads the consumer group's lag every interval and publishes it as a metric. Each fresh
+ * reading goes to onReading (the autoscaler, on the leader); a failed read keeps the
+ * previous one and is not passed on, so no decision is taken on stale numbers.
  */
 export function createLagMonitor(deps: {
   admin: Admin;
@@ -13,6 +14,7 @@ export function createLagMonitor(deps: {
   intervalMs: number;
   registry: Registry;
   logger: Logger;
+  onReading?: (lag: GroupLag) => Promise<unknown>;
 }) {
   const gauge = new Gauge({
     name: 'evh_consumer_group_lag',
@@ -31,11 +33,16 @@ export function createLagMonitor(deps: {
       for (const p of latest.partitions) {
         gauge.set({ topic: deps.topic, group: deps.groupId, partition: String(p.partition) }, p.lag);
       }
-      return true;
     } catch (err) {
       deps.logger.warn({ err }, 'reading consumer lag failed; keeping the last reading');
       return false;
     }
+    try {
+      await deps.onReading?.(latest);
+    } catch (err) {
+      deps.logger.warn({ err }, 'acting on the lag reading failed');
+    }
+    return true;
   }
 
   return {

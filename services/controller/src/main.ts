@@ -1,11 +1,31 @@
-// The controller process: watches the consumer group's lag (and, in later issues, reconciles
-// ProjectQuota resources and scales the consumer). The only impure file of the service.
+// The controller process: reads the consumer group's lag; with a Kubernetes API it also
+// reconciles ProjectQuota resources into Redis and scales the consumer Deployment on that
+// lag, both only while it holds the Lease. The only impure file of the service.
+import { hostname } from 'node:os';
 import { createKafka } from '@evh/kafka';
 import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
+import { createRedis } from '@evh/redis';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
-import { buildControllerApp } from './app.js';
-import { controllerConfigSchema } from './config.js';
+import {
+  AppsV1Api,
+  CoordinationV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  KubeConfig,
+  type KubernetesObject,
+  makeInformer,
+} from '@kubernetes/client-node';
+import { buildControllerApp, type ControllerStatus } from './app.js';
+import { controllerConfigSchema, defaultQuota, kubeEnabled, scalePolicy, watchNamespace } from './config.js';
+import { createEventRecorder } from './kube/event-recorder.js';
 import { createLagMonitor } from './lag-monitor.js';
+import { createLeaderElector } from './leader/leader-elector.js';
+import { createControllerMetrics } from './metrics.js';
+import { createQuotaController } from './quota/quota-controller.js';
+import { createQuotaStore } from './quota/quota-store.js';
+import { createStatusWriter } from './quota/status-writer.js';
+import { createAutoscaler } from './scale/autoscaler.js';
 
 const SERVICE = 'controller';
 
@@ -18,12 +38,23 @@ async function main(): Promise<void> {
   const tracing = initTracing(SERVICE, process.env);
   shutdown.register('tracing', () => tracing.shutdown());
   const registry = createMetricsRegistry(SERVICE);
+  const metrics = createControllerMetrics(registry);
+  const identity = config.POD_NAME ?? `${hostname()}-${process.pid}`;
+  const namespace = watchNamespace(config);
+
+  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  await redis.connect();
+  shutdown.register('redis', async () => {
+    await redis.quit();
+  });
+  const store = createQuotaStore(redis);
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
   shutdown.register('kafka-admin', () => admin.disconnect());
 
+  let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> = async () => {};
   const lag = createLagMonitor({
     admin,
     groupId: config.CONSUMER_GROUP,
@@ -31,15 +62,103 @@ async function main(): Promise<void> {
     intervalMs: config.LAG_POLL_INTERVAL_MS,
     registry,
     logger,
+    onReading: (reading) => actOnLag(reading),
   });
   lag.start();
   shutdown.register('lag-monitor', () => lag.stop());
 
+  let status: () => ControllerStatus = () => ({
+    identity,
+    kubernetes: false,
+    namespace: null,
+    leading: true,
+    leaseHolder: null,
+    quotasSynced: false,
+    lastScale: null,
+  });
+
+  if (kubeEnabled(config)) {
+    const kc = new KubeConfig();
+    kc.loadFromDefault();
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const path = `/apis/${QUOTA_GROUP}/${QUOTA_VERSION}/namespaces/${namespace}/${QUOTA_PLURAL}`;
+    const informer = makeInformer<KubernetesObject & ProjectQuotaObject>(kc, path, () =>
+      custom.listNamespacedCustomObject({ group: QUOTA_GROUP, version: QUOTA_VERSION, namespace, plural: QUOTA_PLURAL }),
+    );
+    const quotas = createQuotaController({
+      informer,
+      namespace,
+      store,
+      writeStatus: createStatusWriter(custom),
+      usageRefreshMs: config.USAGE_REFRESH_MS,
+      concurrency: config.RECONCILE_CONCURRENCY,
+      metrics,
+      logger,
+    });
+    const autoscaler = createAutoscaler({
+      api: kc.makeApiClient(AppsV1Api),
+      recorder: createEventRecorder({ api: kc.makeApiClient(EventsV1Api), namespace, instance: identity, logger }),
+      namespace,
+      deployment: config.CONSUMER_DEPLOYMENT,
+      policy: scalePolicy(config),
+      metrics,
+      logger,
+    });
+    const elector = createLeaderElector({
+      api: kc.makeApiClient(CoordinationV1Api),
+      namespace,
+      name: config.LEASE_NAME,
+      identity,
+      durationMs: config.LEASE_DURATION_MS,
+      renewDeadlineMs: config.LEASE_RENEW_DEADLINE_MS,
+      retryPeriodMs: config.LEASE_RETRY_PERIOD_MS,
+      logger,
+      async onStartedLeading() {
+        metrics.leader.set(1);
+        metrics.leaderTransitions.inc({ event: 'gained' });
+        autoscaler.reset();
+        await store.setDefault(defaultQuota(config)).catch((err: unknown) => {
+          logger.warn({ err }, 'writing the default quota failed; it is written again on the next leadership');
+        });
+        await quotas.start();
+      },
+      async onStoppedLeading() {
+        metrics.leader.set(0);
+        metrics.leaderTransitions.inc({ event: 'lost' });
+        await quotas.stop();
+      },
+    });
+    actOnLag = async (reading) => {
+      if (elector.leading && config.AUTOSCALE) await autoscaler.onLag(reading);
+    };
+    elector.start();
+    // Closed before the lag monitor: acting stops and the lease is given up at once.
+    shutdown.register('leader-election', () => elector.stop());
+    status = () => ({
+      identity,
+      kubernetes: true,
+      namespace,
+      leading: elector.leading,
+      leaseHolder: elector.holder ?? null,
+      quotasSynced: elector.leading && quotas.synced,
+      lastScale: autoscaler.last() ?? null,
+    });
+  } else {
+    // The only controller of a local stack: it still sets the default quota. Quotas of
+    // projects are then written by hand (services/controller/README.md).
+    logger.warn('no Kubernetes API (KUBECONFIG unset, not in a pod): ProjectQuotas and scaling are off');
+    await store.setDefault(defaultQuota(config));
+  }
+
   const app = buildControllerApp({
     logger,
     registry,
-    readiness: { kafka: async () => (await admin.describeCluster()).brokers.length > 0 },
+    readiness: {
+      kafka: async () => (await admin.describeCluster()).brokers.length > 0,
+      redis: () => redis.status === 'ready',
+    },
     latestLag: () => lag.latest(),
+    status: () => status(),
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

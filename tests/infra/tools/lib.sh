@@ -13,17 +13,24 @@ print(s.getsockname()[1])
 s.close()'
 }
 
-# wait_http URL TIMEOUT_SECONDS EXPECT [curl args...]
+# wait_http [--pid PID] URL TIMEOUT_SECONDS EXPECT [curl args...]
 # Polls URL until it answers with HTTP status EXPECT ("any" = any HTTP answer,
-# i.e. the server is listening). Returns 1 on timeout.
+# i.e. the server is listening). Returns 1 on timeout, or as soon as PID (the
+# server being waited for) has exited, so a crash fails fast.
 wait_http() {
+  local pid=""
+  if [[ "${1:-}" == --pid ]]; then pid=$2; shift 2; fi
   local url=$1 timeout=$2 expect=$3
   shift 3
-  local deadline=$((SECONDS + timeout)) code
+  local deadline=$((SECONDS + timeout)) code=""
   while ((SECONDS < deadline)); do
     code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$@" "$url" || true)"
     if [[ "$expect" == any && "$code" != 000 ]] || [[ "$code" == "$expect" ]]; then
       return 0
+    fi
+    if [[ -n "$pid" ]] && ! kill -0 "$pid" 2>/dev/null; then
+      echo "process $pid exited while waiting for $url" >&2
+      return 1
     fi
     sleep 0.5
   done

@@ -54,8 +54,8 @@ export function decideScale({ now, current, totalLag, partitions, history, polic
 
   if (recommended > current) return { replicas: recommended, recommended, reason: 'ScaleUp', history: next };
   const stabilized = Math.max(...next.map((r) => r.replicas));
-  // A count above the ceiling (maxReplicas lowered, partitions removed) comes down the same way.
-  const target = Math.min(current, Math.min(stabilized, Math.max(ceiling, recommended)));
+  // A count above the ceiling (maxReplicas lowered) comes down without waiting, in steps too.
+  const target = Math.min(current, stabilized, ceiling);
   if (target < current) {
     const replicas = Math.max(target, current - policy.maxScaleDownStep);
     return { replicas, recommended, reason: 'ScaleDown', history: next };

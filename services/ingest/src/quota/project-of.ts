@@ -1,0 +1,12 @@
+import { type EventInput, projectIdSchema } from '@evh/events';
+
+/**
+ * Which requests count against a project's quota: a crash report always (its projectId);
+ * an event when its `payload.projectId` is a string that is a valid project id (1-64
+ * letters, digits, `.`, `_`, `-`, the crash reports' rule). Any other event names no
+ * project and is only user-limited. The consumer charges messages by the same rule.
+ */
+export function projectOfEvent(input: EventInput): string | undefined {
+  const parsed = projectIdSchema.safeParse((input.payload as { projectId?: unknown }).projectId);
+  return parsed.success ? parsed.data : undefined;
+}

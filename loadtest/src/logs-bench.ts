@@ -17,7 +17,7 @@ const WORKERS = process.env.BENCH_LOG_WORKERS;
 /** Where the section goes; a trial run can point it away from docs/benchmarks.md. */
 const REPORT_FILE = process.env.BENCH_REPORT_FILE ?? 'docs/benchmarks.md';
 const RSS_CAP_MB = 500;
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(repoRoot, 'packages/cli/dist/src/main.js');
 
 /** mulberry32: small, fast, and the same sequence on every machine for a given seed. */

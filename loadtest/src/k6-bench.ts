@@ -1,0 +1,95 @@
+// Single-event latency measured by k6 (make bench): k6 is a Go program, so the load
+// generator costs far less CPU than a Node client would on this 2-core machine, and the
+// figures say more about the ingest itself.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createKafka, ensureTopics } from '@evh/kafka';
+import { createLogger } from '@evh/lifecycle';
+import { randomName, startService, testEnv } from '@evh/testing';
+import { machineLine, writeSection } from './bench-report.js';
+import { cpuSeconds, peakRssMb } from './process-stats.js';
+
+const REQUESTS = Number(process.env.BENCH_SINGLE_REQUESTS ?? 20_000);
+const VUS = 50;
+
+async function main() {
+  const k6 = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/k6');
+  const env = testEnv();
+  const topic = randomName('bench-k6');
+  const common = {
+    KAFKA_BROKERS: env.kafkaBrokers.join(','),
+    REDIS_URL: env.redisUrl,
+    REDIS_KEY_PREFIX: `${randomName('k6')}:`,
+    EVENTS_TOPIC: topic,
+    DLQ_TOPIC: `${topic}.dlq`,
+    JOBS_TOPIC: `${topic}.jobs`,
+    LOG_LEVEL: 'warn',
+  };
+  const admin = createKafka({
+    clientId: 'bench',
+    brokers: env.kafkaBrokers,
+    logger: createLogger('b', 'silent'),
+  }).admin();
+  await admin.connect();
+  await ensureTopics(admin, [
+    { topic, numPartitions: 12 },
+    { topic: `${topic}.dlq`, numPartitions: 12 },
+    { topic: `${topic}.jobs`, numPartitions: 2 },
+  ]);
+  await admin.disconnect();
+  const ingest = await startService('ingest', common);
+  const pid = ingest.child.pid ?? 0;
+  const summaryFile = join(mkdtempSync(join(tmpdir(), 'evh-k6-')), 'summary.json');
+  const cpu0 = cpuSeconds(pid);
+  const run = spawnSync(
+    k6,
+    [
+      'run',
+      '--quiet',
+      '--summary-export',
+      summaryFile,
+      new URL('../../k6/single-events.js', import.meta.url).pathname,
+    ],
+    {
+      env: {
+        ...process.env,
+        K6_NO_USAGE_REPORT: 'true',
+        INGEST_URL: ingest.url,
+        REQUESTS: String(REQUESTS),
+        VUS: String(VUS),
+      },
+      encoding: 'utf8',
+    },
+  );
+  if (run.status !== 0) throw new Error(`k6 failed (${run.status}): ${run.stderr || run.stdout}`);
+  const cpu = cpuSeconds(pid) - cpu0;
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as {
+    metrics: Record<string, Record<string, number>>;
+  };
+  const duration = summary.metrics.http_req_duration ?? {};
+  const reqs = summary.metrics.http_reqs ?? {};
+  const body = `
+## Single events with k6 (issue 3)
+
+${new Date().toISOString().slice(0, 10)} · ${machineLine()} · one ingest process; Kafka and Redis on the same machine; k6 ${VUS} virtual users, ${REQUESTS.toLocaleString('en')} \`POST /events\` over 5,000 users (\`loadtest/k6/single-events.js\`).
+
+| figure | value |
+|---|---|
+| requests/s | ${Math.round(reqs.rate ?? 0).toLocaleString('en')} |
+| latency p50 / p99 / max | ${(duration.med ?? 0).toFixed(1)} ms / ${(duration['p(99)'] ?? 0).toFixed(1)} ms / ${(duration.max ?? 0).toFixed(1)} ms |
+| accepted (checks) | ${((summary.metrics.checks?.value ?? 0) * 100).toFixed(2)} % |
+| ingest CPU per request / peak RSS | ${((cpu / REQUESTS) * 1e6).toFixed(0)} µs / ${peakRssMb(pid)} MB |
+
+Each 202 waits for Kafka's acknowledgement (acks=all) behind a ${3} ms linger; the rate-limit decision is one Lua call. Reproduce: \`BENCH=k6 make bench\` (needs \`make tools\` for k6).
+`;
+  writeSection('docs/benchmarks.md', 'k6', body);
+  process.stdout.write(body);
+  await ingest.stop();
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -6,14 +6,16 @@ export interface RedisClientOptions {
   keyPrefix?: string;
   name: string;
   extra?: Partial<RedisOptions>;
+  /** Connection errors (ioredis reconnects by itself); without a listener ioredis prints them raw. */
+  onError?: (err: Error) => void;
 }
 
 /**
  * One client per service. Auto-pipelining sends the commands of concurrent handlers in one
  * write, which is most of the platform's Redis throughput.
  */
-export function createRedis({ url, keyPrefix, name, extra }: RedisClientOptions): Redis {
-  return new Redis(url, {
+export function createRedis({ url, keyPrefix, name, extra, onError }: RedisClientOptions): Redis {
+  const redis = new Redis(url, {
     connectionName: name,
     keyPrefix: keyPrefix ?? '',
     enableAutoPipelining: true,
@@ -24,4 +26,6 @@ export function createRedis({ url, keyPrefix, name, extra }: RedisClientOptions)
     lazyConnect: true,
     ...extra,
   });
+  redis.on('error', onError ?? (() => {}));
+  return redis;
 }

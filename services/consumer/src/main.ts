@@ -39,7 +39,12 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry(SERVICE);
   const metrics = createConsumerMetrics(registry);
 
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    name: SERVICE,
+    onError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   await redis.connect();
   shutdown.register('redis', async () => {
     await redis.quit();

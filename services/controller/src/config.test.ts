@@ -10,7 +10,13 @@ describe('controller config', () => {
     const c = parse({});
     assert.equal(c.LAG_POLL_INTERVAL_MS, 15_000);
     assert.equal(c.SCALE_DOWN_STABILIZATION_MS, 300_000);
-    assert.deepEqual(scalePolicy(c), { lagPerReplica: 1000, minReplicas: 1, maxReplicas: 12, stabilizationMs: 300_000, maxScaleDownStep: 1 });
+    assert.deepEqual(scalePolicy(c), {
+      lagPerReplica: 1000,
+      minReplicas: 1,
+      maxReplicas: 12,
+      stabilizationMs: 300_000,
+      maxScaleDownStep: 1,
+    });
     assert.equal(defaultQuota(c), undefined, 'no default quota unless configured');
     assert.equal(kubeEnabled(c), false);
     assert.equal(watchNamespace(c), 'event-horizon');
@@ -18,9 +24,18 @@ describe('controller config', () => {
 
   it('derives the default quota, the namespace and whether Kubernetes is used', () => {
     const cases: [Record<string, string>, (c: ReturnType<typeof parse>) => unknown, unknown][] = [
-      [{ DEFAULT_QUOTA_EVENTS_PER_SECOND: '50' }, defaultQuota, { eventsPerSecond: 50, burst: 100, weight: 1, mode: 'enforce', source: 'default' }],
       [
-        { DEFAULT_QUOTA_EVENTS_PER_SECOND: '50', DEFAULT_QUOTA_BURST: '60', DEFAULT_QUOTA_MAX_IN_FLIGHT: '4', DEFAULT_QUOTA_MODE: 'shadow' },
+        { DEFAULT_QUOTA_EVENTS_PER_SECOND: '50' },
+        defaultQuota,
+        { eventsPerSecond: 50, burst: 100, weight: 1, mode: 'enforce', source: 'default' },
+      ],
+      [
+        {
+          DEFAULT_QUOTA_EVENTS_PER_SECOND: '50',
+          DEFAULT_QUOTA_BURST: '60',
+          DEFAULT_QUOTA_MAX_IN_FLIGHT: '4',
+          DEFAULT_QUOTA_MODE: 'shadow',
+        },
         defaultQuota,
         { eventsPerSecond: 50, burst: 60, weight: 1, mode: 'shadow', source: 'default', maxInFlight: 4 },
       ],
@@ -30,7 +45,8 @@ describe('controller config', () => {
       [{ POD_NAMESPACE: 'evh' }, watchNamespace, 'evh'],
       [{ POD_NAMESPACE: 'evh', WATCH_NAMESPACE: 'quotas' }, watchNamespace, 'quotas'],
     ];
-    for (const [env, derive, expected] of cases) assert.deepEqual(derive(parse(env)), expected, JSON.stringify(env));
+    for (const [env, derive, expected] of cases)
+      assert.deepEqual(derive(parse(env)), expected, JSON.stringify(env));
   });
 
   it('names the variable of an inconsistent setting', () => {
@@ -42,7 +58,10 @@ describe('controller config', () => {
       [{ DEFAULT_QUOTA_MODE: 'audit' }, /DEFAULT_QUOTA_MODE/],
     ];
     for (const [env, message] of cases) {
-      assert.throws(() => parse(env), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => parse(env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
     }
   });
 });

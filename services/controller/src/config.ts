@@ -57,8 +57,16 @@ export const controllerConfigSchema = z
       if (!ok) ctx.addIssue({ code: 'custom', path: [path], message });
     };
     rule(c.MIN_REPLICAS <= c.MAX_REPLICAS, 'MIN_REPLICAS', 'must not exceed MAX_REPLICAS');
-    rule(c.LEASE_RENEW_DEADLINE_MS < c.LEASE_DURATION_MS, 'LEASE_RENEW_DEADLINE_MS', 'must be below LEASE_DURATION_MS');
-    rule(c.LEASE_RETRY_PERIOD_MS < c.LEASE_RENEW_DEADLINE_MS, 'LEASE_RETRY_PERIOD_MS', 'must be below LEASE_RENEW_DEADLINE_MS');
+    rule(
+      c.LEASE_RENEW_DEADLINE_MS < c.LEASE_DURATION_MS,
+      'LEASE_RENEW_DEADLINE_MS',
+      'must be below LEASE_DURATION_MS',
+    );
+    rule(
+      c.LEASE_RETRY_PERIOD_MS < c.LEASE_RENEW_DEADLINE_MS,
+      'LEASE_RETRY_PERIOD_MS',
+      'must be below LEASE_RENEW_DEADLINE_MS',
+    );
     rule(
       c.DEFAULT_QUOTA_BURST === 0 || c.DEFAULT_QUOTA_BURST >= c.DEFAULT_QUOTA_EVENTS_PER_SECOND,
       'DEFAULT_QUOTA_BURST',
@@ -69,7 +77,9 @@ export const controllerConfigSchema = z
 export type ControllerConfig = z.output<typeof controllerConfigSchema>;
 
 export function kubeEnabled(c: ControllerConfig): boolean {
-  return c.KUBE_MODE === 'on' || (c.KUBE_MODE === 'auto' && Boolean(c.KUBECONFIG || c.KUBERNETES_SERVICE_HOST));
+  return (
+    c.KUBE_MODE === 'on' || (c.KUBE_MODE === 'auto' && Boolean(c.KUBECONFIG || c.KUBERNETES_SERVICE_HOST))
+  );
 }
 
 export function watchNamespace(c: ControllerConfig): string {

@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   await admin.connect();
   shutdown.register('kafka-admin', () => admin.disconnect());
 
-  let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> = async () => {};
+  let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> =
+    async () => {};
   const lag = createLagMonitor({
     admin,
     groupId: config.CONSUMER_GROUP,
@@ -83,7 +84,12 @@ async function main(): Promise<void> {
     const custom = kc.makeApiClient(CustomObjectsApi);
     const path = `/apis/${QUOTA_GROUP}/${QUOTA_VERSION}/namespaces/${namespace}/${QUOTA_PLURAL}`;
     const informer = makeInformer<KubernetesObject & ProjectQuotaObject>(kc, path, () =>
-      custom.listNamespacedCustomObject({ group: QUOTA_GROUP, version: QUOTA_VERSION, namespace, plural: QUOTA_PLURAL }),
+      custom.listNamespacedCustomObject({
+        group: QUOTA_GROUP,
+        version: QUOTA_VERSION,
+        namespace,
+        plural: QUOTA_PLURAL,
+      }),
     );
     const quotas = createQuotaController({
       informer,
@@ -97,7 +103,12 @@ async function main(): Promise<void> {
     });
     const autoscaler = createAutoscaler({
       api: kc.makeApiClient(AppsV1Api),
-      recorder: createEventRecorder({ api: kc.makeApiClient(EventsV1Api), namespace, instance: identity, logger }),
+      recorder: createEventRecorder({
+        api: kc.makeApiClient(EventsV1Api),
+        namespace,
+        instance: identity,
+        logger,
+      }),
       namespace,
       deployment: config.CONSUMER_DEPLOYMENT,
       policy: scalePolicy(config),
@@ -118,7 +129,10 @@ async function main(): Promise<void> {
         metrics.leaderTransitions.inc({ event: 'gained' });
         autoscaler.reset();
         await store.setDefault(defaultQuota(config)).catch((err: unknown) => {
-          logger.warn({ err }, 'writing the default quota failed; it is written again on the next leadership');
+          logger.warn(
+            { err },
+            'writing the default quota failed; it is written again on the next leadership',
+          );
         });
         await quotas.start();
       },

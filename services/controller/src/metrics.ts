@@ -15,7 +15,11 @@ export interface ControllerMetrics {
 export function createControllerMetrics(registry: Registry): ControllerMetrics {
   const registers = [registry];
   return {
-    leader: new Gauge({ name: 'evh_controller_leader', help: '1 while this replica holds the lease and acts', registers }),
+    leader: new Gauge({
+      name: 'evh_controller_leader',
+      help: '1 while this replica holds the lease and acts',
+      registers,
+    }),
     leaderTransitions: new Counter({
       name: 'evh_controller_leader_transitions_total',
       help: 'Leadership gained or lost by this replica',

@@ -17,7 +17,10 @@ describe('generated manifests', () => {
     const text = JSON.stringify(crd);
     assert.equal(text.includes('$schema'), false, 'no $schema in a structural schema');
     assert.equal(text.includes('additionalProperties'), false, 'Kubernetes prunes unknown fields itself');
-    const yaml = renderYaml(generatedBy('packages/quota/src/project-quota.ts (services/controller/src/manifests/crd.ts)'), [crd]);
+    const yaml = renderYaml(
+      generatedBy('packages/quota/src/project-quota.ts (services/controller/src/manifests/crd.ts)'),
+      [crd],
+    );
     assert.equal(generatedDrift(CRD_FILE, yaml), null);
   });
 

@@ -17,6 +17,8 @@ export const ingestConfigSchema = storageEnvSchema.extend({
   REDIS_KEY_PREFIX: z.string().default(''),
   RATE_LIMIT_PER_WINDOW: envInt(100, 1),
   RATE_LIMIT_WINDOW_MS: envInt(1000, 1),
+  /** Project quotas are re-read from Redis this often (when the controller changed them). */
+  QUOTA_REFRESH_MS: envInt(1000, 50),
   PRODUCE_LINGER_MS: envInt(3, 0),
   PRODUCE_MAX_BATCH: envInt(2000, 1),
   PRODUCE_TIMEOUT_MS: envInt(5000, 100),

@@ -3,6 +3,7 @@
 import { CONSUMER_GROUP } from '@evh/events';
 import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createQuotaCache } from '@evh/quota';
 import { createRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
@@ -27,11 +28,19 @@ async function main(): Promise<void> {
   const registry = createMetricsRegistry(SERVICE);
   const metrics = createIngestMetrics(registry);
 
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    name: SERVICE,
+    onError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   await redis.connect();
   shutdown.register('redis', async () => {
     await redis.quit();
   });
+  const quotas = createQuotaCache(redis, { refreshMs: config.QUOTA_REFRESH_MS, logger });
+  await quotas.start();
+  shutdown.register('quota-cache', () => quotas.stop());
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
@@ -81,6 +90,7 @@ async function main(): Promise<void> {
     rateLimiter: createRateLimiter(redis, {
       limit: config.RATE_LIMIT_PER_WINDOW,
       windowMs: config.RATE_LIMIT_WINDOW_MS,
+      quotas,
     }),
     publisher: createEventPublisher(batching, config.EVENTS_TOPIC),
     metrics,

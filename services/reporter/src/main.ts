@@ -18,14 +18,23 @@ async function main(): Promise<void> {
   shutdown.register('tracing', () => tracing.shutdown());
   const registry = createMetricsRegistry(SERVICE);
 
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
+  const redis = createRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    name: SERVICE,
+    onError: (err) => logger.warn({ err }, 'redis connection error'),
+  });
   await redis.connect();
   shutdown.register('redis', async () => {
     await redis.quit();
   });
 
   // Pub/sub needs a connection of its own: a subscribed connection runs no other command.
-  const subscriber = createRedis({ url: config.REDIS_URL, name: `${SERVICE}-progress` });
+  const subscriber = createRedis({
+    url: config.REDIS_URL,
+    name: `${SERVICE}-progress`,
+    onError: (err) => logger.warn({ err }, 'redis subscriber connection error'),
+  });
   await subscriber.connect();
   shutdown.register('redis-subscriber', async () => {
     await subscriber.quit();

@@ -20,7 +20,8 @@ function scriptedInformer(script: ('ok' | 'error' | 'throw')[]) {
     async start() {
       const step = script[starts++] ?? 'ok';
       if (step === 'throw') throw new Error('start threw');
-      if (step === 'error') for (const cb of handlers.error ?? []) cb(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
+      if (step === 'error')
+        for (const cb of handlers.error ?? []) cb(Object.assign(new Error('Forbidden'), { statusCode: 403 }));
     },
     async stop() {
       stops++;
@@ -74,7 +75,13 @@ describe('createRestartingInformer', () => {
   it('passes changes on while running, and nothing after stop, when errors are ignored', async () => {
     const s = scriptedInformer(['ok']);
     const seen: string[] = [];
-    const r = createRestartingInformer({ informer: s.informer, onChange: (o) => seen.push(o), logger, baseDelayMs: 5, maxDelayMs: 5 });
+    const r = createRestartingInformer({
+      informer: s.informer,
+      onChange: (o) => seen.push(o),
+      logger,
+      baseDelayMs: 5,
+      maxDelayMs: 5,
+    });
     await r.start();
     s.emit('add', 'a');
     s.emit('update', 'b');

@@ -3,7 +3,9 @@ import { describe, it } from 'node:test';
 import { setImmediate as flush, setTimeout as sleep } from 'node:timers/promises';
 import { createWorkQueue, type ReconcileResult } from './work-queue.js';
 
-function recorder(behaviour: (key: string, n: number) => Promise<ReconcileResult | undefined> | undefined = () => undefined) {
+function recorder(
+  behaviour: (key: string, n: number) => Promise<ReconcileResult | undefined> | undefined = () => undefined,
+) {
   const calls: string[] = [];
   let concurrent = 0;
   let maxConcurrentSameKey = 0;

@@ -1,4 +1,4 @@
-import { type CoordinationV1Api, V1MicroTime, type V1Lease } from '@kubernetes/client-node';
+import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { isConflict, isNotFound } from '../kube/api-status.js';
 import { decideLease, type LeaseRecord, type Observation, stillLeading } from './lease-decision.js';
@@ -58,7 +58,10 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   function transition(to: boolean): void {
     if (leading === to) return;
     leading = to;
-    options.logger.info({ identity, lease: `${namespace}/${name}` }, to ? 'started leading' : 'stopped leading');
+    options.logger.info(
+      { identity, lease: `${namespace}/${name}` },
+      to ? 'started leading' : 'stopped leading',
+    );
     const callback = to ? options.onStartedLeading : options.onStoppedLeading;
     transitions = transitions.then(async () => {
       try {
@@ -98,7 +101,10 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
       return;
     }
     if (decision.action === 'create') {
-      await api.createNamespacedLease({ namespace, body: { metadata: { name, namespace }, spec: spec(at, undefined, true) } });
+      await api.createNamespacedLease({
+        namespace,
+        body: { metadata: { name, namespace }, spec: spec(at, undefined, true) },
+      });
     } else {
       const takeover = decision.action === 'takeover';
       const body: V1Lease = { ...(lease as V1Lease), spec: spec(at, lease, takeover) };
@@ -137,7 +143,12 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
         namespace,
         body: {
           ...lease,
-          spec: { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(at) },
+          spec: {
+            ...lease.spec,
+            holderIdentity: '',
+            leaseDurationSeconds: 1,
+            renewTime: new V1MicroTime(at),
+          },
         },
       });
     } catch (err) {

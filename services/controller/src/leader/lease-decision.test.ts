@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decideLease, type LeaseRecord, type Observation, stillLeading } from './lease-decision.js';
 
-const other = (renewTime: string, durationMs = 15_000): LeaseRecord => ({ holder: 'b', renewTime, durationMs });
+const other = (renewTime: string, durationMs = 15_000): LeaseRecord => ({
+  holder: 'b',
+  renewTime,
+  durationMs,
+});
 
 describe('decideLease', () => {
   const cases: {
@@ -14,9 +18,25 @@ describe('decideLease', () => {
     expiresInMs?: number;
   }[] = [
     { what: 'no lease yet', lease: undefined, now: 0, action: 'create' },
-    { what: 'held by me', lease: { holder: 'a', renewTime: 't1', durationMs: 15_000 }, now: 0, action: 'renew' },
-    { what: 'given up on shutdown (empty holder)', lease: { holder: '', renewTime: 't1', durationMs: 1000 }, now: 0, action: 'takeover' },
-    { what: 'held by another, first seen now', lease: other('t1'), now: 100_000, action: 'wait', expiresInMs: 15_000 },
+    {
+      what: 'held by me',
+      lease: { holder: 'a', renewTime: 't1', durationMs: 15_000 },
+      now: 0,
+      action: 'renew',
+    },
+    {
+      what: 'given up on shutdown (empty holder)',
+      lease: { holder: '', renewTime: 't1', durationMs: 1000 },
+      now: 0,
+      action: 'takeover',
+    },
+    {
+      what: 'held by another, first seen now',
+      lease: other('t1'),
+      now: 100_000,
+      action: 'wait',
+      expiresInMs: 15_000,
+    },
     {
       what: 'held by another, unchanged for less than its duration',
       lease: other('t1'),
@@ -50,7 +70,12 @@ describe('decideLease', () => {
   ];
   for (const c of cases) {
     it(c.what, () => {
-      const { decision } = decideLease({ lease: c.lease, identity: 'a', now: c.now, observation: c.observation });
+      const { decision } = decideLease({
+        lease: c.lease,
+        identity: 'a',
+        now: c.now,
+        observation: c.observation,
+      });
       assert.equal(decision.action, c.action);
       if (c.expiresInMs !== undefined) {
         assert.equal(decision.action === 'wait' ? decision.expiresInMs : undefined, c.expiresInMs);
@@ -66,6 +91,7 @@ describe('stillLeading', () => {
       [0, 9_999, true],
       [0, 10_000, false],
     ];
-    for (const [renewedAt, now, expected] of cases) assert.equal(stillLeading(renewedAt, now, 10_000), expected);
+    for (const [renewedAt, now, expected] of cases)
+      assert.equal(stillLeading(renewedAt, now, 10_000), expected);
   });
 });

@@ -50,6 +50,10 @@ export function decideLease(input: {
 }
 
 /** A leader stops acting once it could not renew for renewDeadline, before others may take over. */
-export function stillLeading(lastRenewedAt: number | undefined, now: number, renewDeadlineMs: number): boolean {
+export function stillLeading(
+  lastRenewedAt: number | undefined,
+  now: number,
+  renewDeadlineMs: number,
+): boolean {
   return lastRenewedAt !== undefined && now - lastRenewedAt < renewDeadlineMs;
 }

@@ -29,7 +29,9 @@ function structural(node: unknown): unknown {
 }
 
 const openApi = (schema: z.ZodType) =>
-  structural(z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' })) as JsonSchema;
+  structural(
+    z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input', unrepresentable: 'throw' }),
+  ) as JsonSchema;
 
 /**
  * The ProjectQuota CRD, generated from the zod schemas the controller validates with. The
@@ -46,7 +48,13 @@ export function projectQuotaCrd() {
     spec: {
       group: QUOTA_GROUP,
       scope: 'Namespaced',
-      names: { kind: QUOTA_KIND, listKind: `${QUOTA_KIND}List`, plural: QUOTA_PLURAL, singular: QUOTA_SINGULAR, shortNames: ['pq'] },
+      names: {
+        kind: QUOTA_KIND,
+        listKind: `${QUOTA_KIND}List`,
+        plural: QUOTA_PLURAL,
+        singular: QUOTA_SINGULAR,
+        shortNames: ['pq'],
+      },
       versions: [
         {
           name: QUOTA_VERSION,
@@ -55,13 +63,28 @@ export function projectQuotaCrd() {
           subresources: { status: {} },
           additionalPrinterColumns: [
             { name: 'Project', type: 'string', jsonPath: '.spec.projectId' },
-            { name: 'Rate', type: 'integer', jsonPath: '.spec.eventsPerSecond', description: 'events per second' },
+            {
+              name: 'Rate',
+              type: 'integer',
+              jsonPath: '.spec.eventsPerSecond',
+              description: 'events per second',
+            },
             { name: 'Burst', type: 'integer', jsonPath: '.spec.burst', priority: 1 },
             { name: 'Weight', type: 'integer', jsonPath: '.spec.weight', priority: 1 },
             { name: 'Mode', type: 'string', jsonPath: '.spec.mode' },
-            { name: 'Throttled', type: 'integer', jsonPath: '.status.throttledLastMinute', description: 'in about the last minute' },
+            {
+              name: 'Throttled',
+              type: 'integer',
+              jsonPath: '.status.throttledLastMinute',
+              description: 'in about the last minute',
+            },
             { name: 'Ready', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].status' },
-            { name: 'Reason', type: 'string', jsonPath: '.status.conditions[?(@.type=="Ready")].reason', priority: 1 },
+            {
+              name: 'Reason',
+              type: 'string',
+              jsonPath: '.status.conditions[?(@.type=="Ready")].reason',
+              priority: 1,
+            },
             { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' },
           ],
           schema: {

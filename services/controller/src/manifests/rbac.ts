@@ -30,9 +30,24 @@ export const defaultRbacNames: RbacNames = {
  */
 export function controllerPermissions(names: RbacNames): Permission[] {
   return [
-    { apiGroup: QUOTA_GROUP, resource: QUOTA_PLURAL, verbs: ['list', 'watch'], usedBy: 'the ProjectQuota informer (main.ts)' },
-    { apiGroup: QUOTA_GROUP, resource: `${QUOTA_PLURAL}/status`, verbs: ['patch'], usedBy: 'the status writer (main.ts)' },
-    { apiGroup: 'coordination.k8s.io', resource: 'leases', verbs: ['create'], usedBy: 'leader/leader-elector.ts, first start' },
+    {
+      apiGroup: QUOTA_GROUP,
+      resource: QUOTA_PLURAL,
+      verbs: ['list', 'watch'],
+      usedBy: 'the ProjectQuota informer (main.ts)',
+    },
+    {
+      apiGroup: QUOTA_GROUP,
+      resource: `${QUOTA_PLURAL}/status`,
+      verbs: ['patch'],
+      usedBy: 'the status writer (main.ts)',
+    },
+    {
+      apiGroup: 'coordination.k8s.io',
+      resource: 'leases',
+      verbs: ['create'],
+      usedBy: 'leader/leader-elector.ts, first start',
+    },
     {
       apiGroup: 'coordination.k8s.io',
       resource: 'leases',
@@ -53,7 +68,11 @@ export function controllerPermissions(names: RbacNames): Permission[] {
 
 /** ServiceAccount, Role and RoleBinding of the controller, in its namespace only. */
 export function controllerRbac(names: RbacNames = defaultRbacNames) {
-  const metadata = { name: names.serviceAccount, namespace: names.namespace, labels: { 'app.kubernetes.io/name': 'evh-controller' } };
+  const metadata = {
+    name: names.serviceAccount,
+    namespace: names.namespace,
+    labels: { 'app.kubernetes.io/name': 'evh-controller' },
+  };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
     {

@@ -59,7 +59,11 @@ function readyCondition(outcome: QuotaOutcome): Pick<Condition, 'status' | 'reas
         message: `project ${outcome.projectId} already has a quota from ${outcome.owner}; this one is not applied`,
       };
     case 'sync-failed':
-      return { status: 'False', reason: 'SyncFailed', message: `writing the quota to Redis failed: ${outcome.message}` };
+      return {
+        status: 'False',
+        reason: 'SyncFailed',
+        message: `writing the quota to Redis failed: ${outcome.message}`,
+      };
   }
 }
 
@@ -82,7 +86,9 @@ export function nextStatus(input: {
     type: 'Ready',
     ...ready,
     lastTransitionTime:
-      before && before.status === ready.status ? before.lastTransitionTime : now.toISOString().replace(/\.\d+Z$/, 'Z'),
+      before && before.status === ready.status
+        ? before.lastTransitionTime
+        : now.toISOString().replace(/\.\d+Z$/, 'Z'),
   };
   if (generation !== undefined) condition.observedGeneration = generation;
   const others = previous?.conditions?.filter((c) => c.type !== 'Ready') ?? [];

@@ -77,7 +77,8 @@ export function createQuotaReconciler(options: QuotaReconcilerOptions) {
 
     const [outcome, failure] = await outcomeOf(resource, key);
     let usage: Usage | undefined;
-    if (outcome.kind === 'applied') usage = await store.usage(outcome.projectId, now()).catch(() => undefined);
+    if (outcome.kind === 'applied')
+      usage = await store.usage(outcome.projectId, now()).catch(() => undefined);
     const status = nextStatus({
       previous: resource.status,
       outcome,

@@ -14,12 +14,21 @@ export function createStatusWriter(api: CustomObjectsApi): StatusWriter {
   return async (namespace, name, status) => {
     try {
       await api.patchNamespacedCustomObjectStatus(
-        { group: QUOTA_GROUP, version: QUOTA_VERSION, plural: QUOTA_PLURAL, namespace, name, body: { status } },
+        {
+          group: QUOTA_GROUP,
+          version: QUOTA_VERSION,
+          plural: QUOTA_PLURAL,
+          namespace,
+          name,
+          body: { status },
+        },
         mergePatch,
       );
     } catch (err) {
       if (isNotFound(err)) return;
-      throw controllerErrors.KUBE_API_FAILED(`status of ${namespace}/${name}: ${(err as Error).message}`, { cause: err });
+      throw controllerErrors.KUBE_API_FAILED(`status of ${namespace}/${name}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   };
 }

@@ -47,11 +47,16 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
       return await api.readNamespacedDeploymentScale({ name, namespace });
     } catch (err) {
       if (isNotFound(err)) {
-        throw controllerErrors.SCALE_TARGET_MISSING(`deployment ${namespace}/${name} does not exist`, { cause: err });
+        throw controllerErrors.SCALE_TARGET_MISSING(`deployment ${namespace}/${name} does not exist`, {
+          cause: err,
+        });
       }
-      throw controllerErrors.KUBE_API_FAILED(`reading the scale of ${namespace}/${name}: ${(err as Error).message}`, {
-        cause: err,
-      });
+      throw controllerErrors.KUBE_API_FAILED(
+        `reading the scale of ${namespace}/${name}: ${(err as Error).message}`,
+        {
+          cause: err,
+        },
+      );
     }
   }
 
@@ -78,7 +83,10 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
         mergePatch,
       );
       const note = `lag ${lag.total} on ${lag.partitions.length} partitions at ${options.policy.lagPerReplica} per replica: ${current} -> ${decision.replicas} replicas`;
-      options.logger.info({ lag: lag.total, from: current, to: decision.replicas, reason: decision.reason }, 'scaled the consumer');
+      options.logger.info(
+        { lag: lag.total, from: current, to: decision.replicas, reason: decision.reason },
+        'scaled the consumer',
+      );
       await options.recorder.record({
         regarding: { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace, uid: scale.metadata?.uid },
         type: 'Normal',

@@ -25,9 +25,32 @@ describe('decideScale: one decision', () => {
     { what: 'lag needs 4: up at once', current: 1, lag: 350, replicas: 4, reason: 'ScaleUp' },
     { what: 'exactly 3 replicas’ worth', current: 1, lag: 300, replicas: 3, reason: 'ScaleUp' },
     { what: 'capped by maxReplicas', current: 2, lag: 5000, partitions: 64, replicas: 10, reason: 'ScaleUp' },
-    { what: 'capped by the partitions', current: 2, lag: 5000, partitions: 6, replicas: 6, reason: 'ScaleUp' },
-    { what: 'minReplicas above the partitions wins', current: 1, lag: 0, partitions: 2, policy: { minReplicas: 3 }, replicas: 3, reason: 'ScaleUp' },
-    { what: 'scale to zero when allowed', current: 1, lag: 0, policy: { minReplicas: 0 }, history: [], replicas: 0, reason: 'ScaleDown' },
+    {
+      what: 'capped by the partitions',
+      current: 2,
+      lag: 5000,
+      partitions: 6,
+      replicas: 6,
+      reason: 'ScaleUp',
+    },
+    {
+      what: 'minReplicas above the partitions wins',
+      current: 1,
+      lag: 0,
+      partitions: 2,
+      policy: { minReplicas: 3 },
+      replicas: 3,
+      reason: 'ScaleUp',
+    },
+    {
+      what: 'scale to zero when allowed',
+      current: 1,
+      lag: 0,
+      policy: { minReplicas: 0 },
+      history: [],
+      replicas: 0,
+      reason: 'ScaleDown',
+    },
     {
       what: 'lag drained, but a high recommendation is still in the window',
       current: 5,
@@ -97,13 +120,31 @@ const changes = (series: number[]) => series.filter((r, i) => i > 0 && r !== ser
 describe('decideScale: sequences (15 s polls)', () => {
   it('does not flap while the lag oscillates around a threshold', () => {
     const cases: { what: string; lags: number[]; maxChanges: number; settlesAt: number }[] = [
-      { what: '190/210 around 2→3', lags: Array.from({ length: 60 }, (_, i) => (i % 2 ? 190 : 210)), maxChanges: 1, settlesAt: 3 },
-      { what: '90/110 around 1→2, slower wave', lags: Array.from({ length: 80 }, (_, i) => (i % 6 < 3 ? 90 : 110)), maxChanges: 1, settlesAt: 2 },
-      { what: 'noise 280..320 around 3→4', lags: Array.from({ length: 60 }, (_, i) => 300 + ((i * 37) % 41) - 20), maxChanges: 1, settlesAt: 4 },
+      {
+        what: '190/210 around 2→3',
+        lags: Array.from({ length: 60 }, (_, i) => (i % 2 ? 190 : 210)),
+        maxChanges: 1,
+        settlesAt: 3,
+      },
+      {
+        what: '90/110 around 1→2, slower wave',
+        lags: Array.from({ length: 80 }, (_, i) => (i % 6 < 3 ? 90 : 110)),
+        maxChanges: 1,
+        settlesAt: 2,
+      },
+      {
+        what: 'noise 280..320 around 3→4',
+        lags: Array.from({ length: 60 }, (_, i) => 300 + ((i * 37) % 41) - 20),
+        maxChanges: 1,
+        settlesAt: 4,
+      },
     ];
     for (const c of cases) {
       const series = simulate(c.lags, 15_000, policy);
-      assert.ok(changes(series) <= c.maxChanges, `${c.what}: ${changes(series)} changes: ${series.join(',')}`);
+      assert.ok(
+        changes(series) <= c.maxChanges,
+        `${c.what}: ${changes(series)} changes: ${series.join(',')}`,
+      );
       assert.equal(series.at(-1), c.settlesAt, c.what);
     }
   });
@@ -116,7 +157,11 @@ describe('decideScale: sequences (15 s polls)', () => {
     const lastHigh = 9;
     const firstDown = series.findIndex((r) => r < 8);
     // The window counts from the last reading that needed 8: 20 polls of 15 s later.
-    assert.equal(firstDown, lastHigh + 20, `first step down 300 s after the last high reading: ${series.join(',')}`);
+    assert.equal(
+      firstDown,
+      lastHigh + 20,
+      `first step down 300 s after the last high reading: ${series.join(',')}`,
+    );
     assert.deepEqual(series.slice(firstDown, firstDown + 5), [6, 4, 2, 1, 1]);
   });
 

@@ -45,7 +45,14 @@ export function replicaCeiling(policy: ScalePolicy, partitions: number): number 
  * down only to the highest recommendation of the last window (so a lag oscillating around a
  * threshold keeps the higher count instead of flapping), and by at most maxScaleDownStep.
  */
-export function decideScale({ now, current, totalLag, partitions, history, policy }: ScaleInput): ScaleDecision {
+export function decideScale({
+  now,
+  current,
+  totalLag,
+  partitions,
+  history,
+  policy,
+}: ScaleInput): ScaleDecision {
   const ceiling = replicaCeiling(policy, partitions);
   const raw = Math.ceil(Math.max(0, totalLag) / policy.lagPerReplica);
   const recommended = Math.min(ceiling, Math.max(policy.minReplicas, raw));
@@ -60,5 +67,10 @@ export function decideScale({ now, current, totalLag, partitions, history, polic
     const replicas = Math.max(target, current - policy.maxScaleDownStep);
     return { replicas, recommended, reason: 'ScaleDown', history: next };
   }
-  return { replicas: current, recommended, reason: recommended < current ? 'Stabilizing' : 'Hold', history: next };
+  return {
+    replicas: current,
+    recommended,
+    reason: recommended < current ? 'Stabilizing' : 'Hold',
+    history: next,
+  };
 }

@@ -2,7 +2,10 @@ import type { Counter } from 'prom-client';
 import type { RateDecision } from '../rate-limit/rate-limiter.js';
 
 /** Adds a request's per-project verdicts to the counter, one inc per project and verdict. */
-export function countProjectVerdicts(counter: Counter<'project' | 'outcome'>, decisions: readonly RateDecision[]): void {
+export function countProjectVerdicts(
+  counter: Counter<'project' | 'outcome'>,
+  decisions: readonly RateDecision[],
+): void {
   const counts = new Map<string, { project: string; outcome: string; n: number }>();
   for (const d of decisions) {
     if (!d.project) continue;

@@ -1,5 +1,7 @@
+import type { QuotaLookup } from '@evh/quota';
 import { defineScripts, pipelineKeys, type Redis } from '@evh/redis';
 import { ingestErrors } from '../errors.js';
+import { type ProjectVerdict, projectArgs, verdictOf } from '../quota/project-args.js';
 import { rateLimitScript as script } from '../redis/scripts.js';
 
 export interface RateDecision {
@@ -7,20 +9,29 @@ export interface RateDecision {
   remaining: number;
   /** ms until a slot frees when refused; 0 when allowed. */
   retryAfterMs: number;
+  /** What refused the item: its user's sliding window or its project's quota. */
+  scope?: 'user' | 'project';
+  /** How the item's project quota judged it, when it carries a project that has one. */
+  project?: { id: string; verdict: ProjectVerdict };
 }
 
 export interface RateLimiter {
   readonly limit: number;
   readonly windowMs: number;
-  /** One decision per item, in item order, taken atomically for the whole request. */
-  check(items: { userId: string; eventId: string }[]): Promise<RateDecision[]>;
+  /**
+   * One decision per item, in item order, taken atomically for the whole request (one Redis
+   * round trip): the user's window (an empty userId has none) and the project's quota.
+   */
+  check(
+    items: { userId: string; eventId: string; projectId?: string | undefined }[],
+  ): Promise<RateDecision[]>;
 }
 
 type RateLimitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<number[]>;
 
 export function createRateLimiter(
   redis: Redis,
-  options: { limit: number; windowMs: number; now?: () => number },
+  options: { limit: number; windowMs: number; now?: () => number; quotas?: QuotaLookup },
 ): RateLimiter {
   defineScripts(redis, [script]);
   const run = (redis as unknown as Record<string, RateLimitCommand>)[script.name] as RateLimitCommand;
@@ -30,30 +41,58 @@ export function createRateLimiter(
     windowMs: options.windowMs,
     async check(items) {
       if (items.length === 0) return [];
+      const at = now();
+      const projects = projectArgs(
+        items.map((i) => i.projectId),
+        options.quotas,
+        at,
+      );
+      // Nothing to limit (crash reports without a user, of projects without a quota): no round trip.
+      if (items.every((item, i) => !item.userId && projects.indexes[i] === 0)) {
+        return items.map(() => ({ allowed: true, remaining: options.limit, retryAfterMs: 0 }));
+      }
       const keyIndex = new Map<string, number>();
-      const pairs: (string | number)[] = [];
-      for (const { userId, eventId } of items) {
-        let idx = keyIndex.get(userId);
+      const triples: (string | number)[] = [];
+      items.forEach(({ userId, eventId }, i) => {
+        let idx = userId ? keyIndex.get(userId) : 0;
         if (idx === undefined) {
           idx = keyIndex.size + 1;
           keyIndex.set(userId, idx);
         }
-        pairs.push(idx, eventId);
-      }
+        triples.push(idx, eventId, projects.indexes[i] ?? 0);
+      });
       const keys = [...keyIndex.keys()].map((u) => pipelineKeys.rate(u));
       let flat: number[];
       try {
-        flat = await run.call(redis, keys.length, ...keys, now(), options.windowMs, options.limit, ...pairs);
+        flat = await run.call(
+          redis,
+          keys.length + projects.keys.length,
+          ...keys,
+          ...projects.keys,
+          at,
+          options.windowMs,
+          options.limit,
+          keys.length,
+          ...projects.argv,
+          ...triples,
+        );
       } catch (err) {
         throw ingestErrors.RATE_LIMIT_UNAVAILABLE(`rate limiter unavailable: ${(err as Error).message}`, {
           cause: err,
         });
       }
-      const out: RateDecision[] = [];
-      for (let i = 0; i < flat.length; i += 3) {
-        out.push({ allowed: flat[i] === 1, remaining: flat[i + 1] ?? 0, retryAfterMs: flat[i + 2] ?? 0 });
-      }
-      return out;
+      return items.map((item, n) => {
+        const i = 4 * n;
+        const d: RateDecision = {
+          allowed: flat[i] === 1,
+          remaining: flat[i + 1] ?? 0,
+          retryAfterMs: flat[i + 2] ?? 0,
+        };
+        const { scope, verdict } = verdictOf(flat[i + 3] ?? 0);
+        if (scope) d.scope = scope;
+        if (verdict && item.projectId && projects.indexes[n]) d.project = { id: item.projectId, verdict };
+        return d;
+      });
     },
   };
 }

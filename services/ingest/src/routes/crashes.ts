@@ -12,6 +12,7 @@ import type { FastifyInstance } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { EventPublisher } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
+import { countProjectVerdicts, refusal } from '../quota/project-verdicts.js';
 import type { RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export interface CrashRoutesDeps {
@@ -77,17 +78,16 @@ export function registerCrashRoutes(app: FastifyInstance, deps: CrashRoutesDeps)
       }
       const report = parsed.data;
       const eventId = report.eventId ?? randomUUID();
-      if (report.userId) {
-        const [decision] = await deps.rateLimiter.check([{ userId: report.userId, eventId }]);
-        if (decision && !decision.allowed) {
-          deps.metrics.events.inc({ outcome: 'rate_limited' });
-          throw ingestErrors.RATE_LIMITED(
-            `user ${report.userId} is over ${deps.rateLimiter.limit} events per second`,
-            {
-              details: { scope: 'user', retryAfterMs: decision.retryAfterMs },
-            },
-          );
-        }
+      // The user's window when the report names a user, and the project's quota.
+      const [decision] = await deps.rateLimiter.check([
+        { userId: report.userId ?? '', eventId, projectId: report.projectId },
+      ]);
+      if (decision) countProjectVerdicts(deps.metrics.projectEvents, [decision]);
+      if (decision && !decision.allowed) {
+        deps.metrics.events.inc({ outcome: 'rate_limited' });
+        const { scope, message, details } = refusal(report.userId, decision, deps.rateLimiter);
+        reply.header('RateLimit-Scope', scope);
+        throw ingestErrors.RATE_LIMITED(message, { details });
       }
       await deps.publisher.publish([crashMessage(report, eventId, now())]);
       deps.metrics.events.inc({ outcome: 'accepted' });

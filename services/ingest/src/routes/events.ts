@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { ingestErrors } from '../errors.js';
 import { type EventPublisher, toEventMessage } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
+import { projectOfEvent } from '../quota/project-of.js';
+import { countProjectVerdicts, refusal } from '../quota/project-verdicts.js';
 import type { RateDecision, RateLimiter } from '../rate-limit/rate-limiter.js';
 
 export interface EventRoutesDeps {
@@ -23,7 +25,7 @@ export interface EventRoutesDeps {
 
 type BatchResult =
   | { eventId: string; status: 'accepted' }
-  | { eventId: string; status: 'rate_limited'; error: string }
+  | { eventId: string; status: 'rate_limited'; error: string; scope: 'user' | 'project' }
   | { eventId: string | null; status: 'invalid'; error: string; issues: ValidationIssue[] };
 
 function setRateHeaders(reply: FastifyReply, limiter: RateLimiter, d: RateDecision): void {
@@ -70,15 +72,17 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       }
       const input = parsed.data;
       const eventId = input.eventId ?? randomUUID();
-      const [decision] = await deps.rateLimiter.check([{ userId: input.userId, eventId }]);
+      const [decision] = await deps.rateLimiter.check([
+        { userId: input.userId, eventId, projectId: projectOfEvent(input) },
+      ]);
       if (!decision) throw new Error('rate limiter returned no decision');
       setRateHeaders(reply, deps.rateLimiter, decision);
+      countProjectVerdicts(deps.metrics.projectEvents, [decision]);
       if (!decision.allowed) {
         deps.metrics.events.inc({ outcome: 'rate_limited' });
-        throw ingestErrors.RATE_LIMITED(
-          `user ${input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
-          { details: { scope: 'user', retryAfterMs: decision.retryAfterMs } },
-        );
+        const { scope, message, details } = refusal(input.userId, decision, deps.rateLimiter);
+        reply.header('RateLimit-Scope', scope);
+        throw ingestErrors.RATE_LIMITED(message, { details });
       }
       await publish([toEventMessage(input, eventId, now())]);
       deps.metrics.events.inc({ outcome: 'accepted' });
@@ -121,8 +125,13 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       deps.metrics.events.inc({ outcome: 'invalid' }, items.length - valid.length);
 
       const decisions = await deps.rateLimiter.check(
-        valid.map((v) => ({ userId: v.input.userId, eventId: v.eventId })),
+        valid.map((v) => ({
+          userId: v.input.userId,
+          eventId: v.eventId,
+          projectId: projectOfEvent(v.input),
+        })),
       );
+      countProjectVerdicts(deps.metrics.projectEvents, decisions);
       const at = now();
       const accepted: EventMessage[] = [];
       valid.forEach((v, i) => {
@@ -131,11 +140,12 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
           accepted.push(toEventMessage(v.input, v.eventId, at));
           results[v.index] = { eventId: v.eventId, status: 'accepted' };
         } else {
-          results[v.index] = {
-            eventId: v.eventId,
-            status: 'rate_limited',
-            error: `user ${v.input.userId} is over ${deps.rateLimiter.limit} events per ${deps.rateLimiter.windowMs} ms`,
-          };
+          const { scope, message } = refusal(
+            v.input.userId,
+            d ?? { allowed: false, remaining: 0, retryAfterMs: 0 },
+            deps.rateLimiter,
+          );
+          results[v.index] = { eventId: v.eventId, status: 'rate_limited', error: message, scope };
         }
       });
       deps.metrics.events.inc({ outcome: 'rate_limited' }, valid.length - accepted.length);

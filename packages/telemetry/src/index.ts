@@ -1,3 +1,5 @@
 export * from './metrics-registry.js';
 export * from './ops-routes.js';
+export * from './request-tracing.js';
+export * from './trace-context.js';
 export * from './tracing.js';

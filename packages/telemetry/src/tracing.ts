@@ -3,6 +3,8 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
 export interface Tracing {
+  /** False when no exporter is configured: callers skip per-request span work entirely. */
+  enabled: boolean;
   tracer: Tracer;
   shutdown(): Promise<void>;
 }
@@ -13,13 +15,13 @@ export interface Tracing {
  */
 export function initTracing(service: string, env: Record<string, string | undefined>): Tracing {
   const endpoint = env.OTEL_EXPORTER_OTLP_ENDPOINT;
-  if (!endpoint) return { tracer: trace.getTracer(service), shutdown: async () => {} };
+  if (!endpoint) return { enabled: false, tracer: trace.getTracer(service), shutdown: async () => {} };
   const sdk = new NodeSDK({
     serviceName: service,
     traceExporter: new OTLPTraceExporter({ url: `${endpoint.replace(/\/$/, '')}/v1/traces` }),
   });
   sdk.start();
-  return { tracer: trace.getTracer(service), shutdown: () => sdk.shutdown() };
+  return { enabled: true, tracer: trace.getTracer(service), shutdown: () => sdk.shutdown() };
 }
 
 /** Runs fn inside a span that records the error, if any. */

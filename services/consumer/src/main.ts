@@ -152,6 +152,7 @@ async function main(): Promise<void> {
       metrics,
       logger,
       progress,
+      tracer: tracing.enabled ? tracing.tracer : undefined,
       commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
     }),
   });

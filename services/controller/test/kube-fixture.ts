@@ -11,9 +11,10 @@ import {
   CoreV1Api,
   CustomObjectsApi,
   KubeConfig,
+  loadAllYaml,
+  loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { parse, parseAllDocuments } from 'yaml';
 
 /**
  * The test side of a real kube-apiserver (tests/infra/kube.sh, started by tests/run.sh):
@@ -37,18 +38,20 @@ export function adminConfig(): KubeConfig {
   return kc;
 }
 
-export function readManifest(relativePath: string): Record<string, unknown>[] {
-  return parseAllDocuments(readFileSync(join(repoRoot, relativePath), 'utf8')).map(
-    (d) => d.toJSON() as Record<string, unknown>,
-  );
+/**
+ * The objects of a committed manifest, as the typed clients want them: their models rename
+ * some fields (`default` is `_default`), so plain parsed YAML would lose those on the way.
+ */
+export function readManifest<T = Record<string, unknown>>(relativePath: string): T[] {
+  return loadAllYaml(readFileSync(join(repoRoot, relativePath), 'utf8')) as T[];
 }
 
 /** Installs the committed CRD (create, or replace what an earlier test file installed) and waits until it is served. */
 export async function installCrd(kc: KubeConfig): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  const crd = parse(
+  const crd = loadYaml<V1CustomResourceDefinition>(
     readFileSync(join(repoRoot, 'manifests/crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
-  ) as V1CustomResourceDefinition;
+  );
   const name = crd.metadata?.name as string;
   try {
     await api.createCustomResourceDefinition({ body: crd });
@@ -126,13 +129,11 @@ export function quotaApi(kc: KubeConfig) {
 /** The Ready condition of a ProjectQuota, once it has one that describes its current generation. */
 export async function readyOf(kc: KubeConfig, namespace: string, name: string) {
   const q = await quotaApi(kc).get(namespace, name);
-  const ready = q.status?.conditions?.find((c: { type: string }) => c.type === 'Ready');
+  const ready = q.status?.conditions?.find((c: { type: string }) => c.type === 'Ready') as
+    | { status: string; reason: string; message: string; observedGeneration?: number }
+    | undefined;
   if (!ready || q.status?.observedGeneration !== q.metadata?.generation) return undefined;
-  return { ...ready, status: q.status } as {
-    status: Record<string, unknown>;
-    reason: string;
-    message: string;
-  } & Record<string, unknown>;
+  return ready;
 }
 
 /** A Deployment the autoscaler can scale. Without a kubelet no pod ever runs: only the API object matters. */

@@ -1,7 +1,8 @@
 import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
-import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
+import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
+import type { Tracer } from '@opentelemetry/api';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -21,6 +22,8 @@ export interface IngestDeps {
   metrics: IngestMetrics;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
+  /** Server spans per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracer?: Tracer;
   bodyLimit: number;
   /** Access-Control-Allow-Origin: `*`, or a list of origins. */
   corsOrigin: string | string[];
@@ -38,6 +41,7 @@ export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
   useZodValidation(app);
+  if (deps.tracer) registerRequestTracing(app, deps.tracer);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
   await registerApiDocs(app, {
     title: 'Event Horizon ingest',

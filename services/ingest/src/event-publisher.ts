@@ -1,5 +1,6 @@
 import type { EventInput, EventMessage } from '@evh/events';
 import type { BatchingProducer } from '@evh/kafka';
+import { traceHeaders } from '@evh/telemetry';
 
 export interface EventPublisher {
   /** Resolves once Kafka acknowledged every event (acks=all); rejects as a whole otherwise. */
@@ -19,9 +20,11 @@ export function toEventMessage(input: EventInput, id: string, now: number): Even
 export function createEventPublisher(producer: BatchingProducer, topic: string): EventPublisher {
   return {
     publish(events) {
+      // One request's events share its trace context.
+      const headers = traceHeaders();
       return producer.send(
         topic,
-        events.map((e) => ({ key: e.userId || e.id, value: JSON.stringify(e) })),
+        events.map((e) => ({ key: e.userId || e.id, value: JSON.stringify(e), headers })),
       );
     },
   };

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     publisher: createEventPublisher(batching, config.EVENTS_TOPIC),
     metrics,
     registry,
+    tracer: tracing.enabled ? tracing.tracer : undefined,
     readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp, storage: () => store.ping() },
     bodyLimit: config.MAX_BODY_BYTES,
   });

@@ -1,7 +1,8 @@
 import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
 import type { Redis } from '@evh/redis';
-import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
+import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
 import websocket from '@fastify/websocket';
+import type { Tracer } from '@opentelemetry/api';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import mercurius from 'mercurius';
 import type { Logger } from 'pino';
@@ -24,6 +25,8 @@ export interface ReporterDeps {
   ingestUrl: string;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
+  /** Server spans per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracer?: Tracer;
 }
 
 /** The read side: everything the platform knows, served from Redis. */
@@ -35,6 +38,7 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
   app.setNotFoundHandler((request, reply) =>
     reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
   );
+  if (deps.tracer) registerRequestTracing(app, deps.tracer);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
   await registerApiDocs(app, {
     title: 'Event Horizon reporter',

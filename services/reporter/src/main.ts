@@ -48,6 +48,7 @@ async function main(): Promise<void> {
     hub,
     ingestUrl: config.PUBLIC_INGEST_URL,
     registry,
+    tracer: tracing.enabled ? tracing.tracer : undefined,
     readiness: { redis: () => redis.status === 'ready' },
   });
   shutdown.register('http', () => app.close());

@@ -1,4 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import { contextFromHeaders, inSpan } from '@evh/telemetry';
+import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
@@ -13,6 +15,8 @@ export interface BatchHandlerDeps {
   metrics: ConsumerMetrics;
   logger: Logger;
   progress: PartitionProgress;
+  /** A span per message, continuing the producer's trace, when tracing is on. */
+  tracer?: Tracer;
   /** Commits `offset` (the next one to read) for the partition. */
   commit(topic: string, partition: number, offset: string): Promise<void>;
 }
@@ -45,13 +49,19 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
                 abandoned = true;
                 return;
               }
+              const where = {
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: m.offset,
+                key: m.key?.toString() ?? null,
+              };
+              const { tracer } = deps;
               await deps.semaphore.use(() =>
-                deps.processor.processMessage(m.value, {
-                  topic: batch.topic,
-                  partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key?.toString() ?? null,
-                }),
+                tracer
+                  ? context.with(contextFromHeaders(m.headers), () =>
+                      inSpan(tracer, 'process event', () => deps.processor.processMessage(m.value, where)),
+                    )
+                  : deps.processor.processMessage(m.value, where),
               );
             }
           }),

@@ -29,6 +29,16 @@ start_service() {
 
 ready() { curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null; }
 
+# Prometheus on 9090 scraping the services, when `make tools` has built it (optional).
+start_prometheus() {
+  local bin="$EVH_CACHE/tools/bin/prometheus"
+  [[ -x $bin ]] || { log "prometheus not built (make tools): metrics only at each /metrics"; return 0; }
+  pid_alive "$run/prometheus.pid" && return 0
+  nohup "$bin" --config.file=manifests/prometheus/prometheus.yml --storage.tsdb.path="$run/prometheus-data" \
+    --web.listen-address=127.0.0.1:9090 >>"$run/prometheus.log" 2>&1 </dev/null &
+  echo $! >"$run/prometheus.pid"
+}
+
 up() {
   mkdir -p "$run"
   bash tests/infra/redis.sh start "$run" "$REDIS_PORT"
@@ -37,6 +47,7 @@ up() {
     [[ -d services/${s%%:*}/src ]] && [[ -f services/${s%%:*}/src/main.ts ]] || continue
     start_service "${s%%:*}" "${s##*:}"
   done
+  start_prometheus
   for s in "${services[@]}"; do
     local name=${s%%:*} port=${s##*:}
     [[ -f $run/$name.pid ]] || continue
@@ -51,12 +62,12 @@ up() {
 status() {
   printf '%-11s %-8s %-24s %s\n' NAME PID ADDRESS STATE
   local line
-  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "${services[@]}"; do
+  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "prometheus:9090" "${services[@]}"; do
     local name=${line%%:*} port=${line##*:} state=stopped pid=-
     if pid_alive "$run/$name.pid"; then
       pid=$(cat "$run/$name.pid")
       state=running
-      case $name in kafka | redis) ;; *) ready "$port" && state=ready || state=starting ;; esac
+      case $name in kafka | redis | prometheus) ;; *) ready "$port" && state=ready || state=starting ;; esac
     fi
     printf '%-11s %-8s %-24s %s\n' "$name" "$pid" "127.0.0.1:$port" "$state"
   done
@@ -69,6 +80,7 @@ down() {
     s=${services[$i]}
     stop_pid "$run/${s%%:*}.pid" 15
   done
+  stop_pid "$run/prometheus.pid" 10
   bash tests/infra/kafka.sh stop "$run"
   bash tests/infra/redis.sh stop "$run"
   log "stopped"

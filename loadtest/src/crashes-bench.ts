@@ -1,11 +1,10 @@
 // Crash throughput (make bench): crashes posted to the ingest, timed until the consumer has
 // applied them all, with seed 000's simulated slow database (10-1000 ms per crash) at
 // consumer concurrency 1, 16 and 64, and without simulated work.
-import { createKafka, ensureTopics } from '@evh/kafka';
-import { createLogger } from '@evh/lifecycle';
-import { crashKeys, createRedis } from '@evh/redis';
-import { randomName, startService, testEnv, waitFor } from '@evh/testing';
+import { crashKeys } from '@evh/redis';
+import { waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
+import { benchStack } from './bench-stack.js';
 
 interface Run {
   work: string;
@@ -21,34 +20,10 @@ const runs: Run[] = [
 ];
 
 async function measure(run: Run): Promise<{ seconds: number; rate: number }> {
-  const env = testEnv();
-  const topic = randomName('bench-crashes');
-  const prefix = `${randomName('bench')}:`;
-  const common = {
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    REDIS_URL: env.redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    EVENTS_TOPIC: topic,
-    DLQ_TOPIC: `${topic}.dlq`,
-    CONSUMER_GROUP: randomName('bench-group'),
-    LOG_LEVEL: 'warn',
-  };
-  const admin = createKafka({
-    clientId: 'bench',
-    brokers: env.kafkaBrokers,
-    logger: createLogger('bench', 'silent'),
-  }).admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic, numPartitions: 12 },
-    { topic: `${topic}.dlq`, numPartitions: 12 },
-  ]);
-  await admin.disconnect();
-  const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'bench' });
-  await redis.connect();
-  const ingest = await startService('ingest', common);
-  const consumer = await startService('consumer', {
-    ...common,
+  const stack = await benchStack();
+  const { redis } = stack;
+  const ingest = await stack.start('ingest');
+  await stack.start('consumer', {
     CONSUMER_CONCURRENCY: String(run.concurrency),
     CRASH_SIMULATED_WORK_MS: run.work,
   });
@@ -81,8 +56,7 @@ async function measure(run: Run): Promise<{ seconds: number; rate: number }> {
     { timeoutMs: 600_000, intervalMs: 50 },
   );
   const seconds = (performance.now() - t0) / 1000;
-  await Promise.all([ingest.stop(), consumer.stop()]);
-  await redis.quit();
+  await stack.close();
   return { seconds, rate: run.crashes / seconds };
 }
 

@@ -6,10 +6,9 @@ import { once } from 'node:events';
 import { createWriteStream, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, ensureTopics } from '@evh/kafka';
-import { createLogger } from '@evh/lifecycle';
-import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
+import { waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
+import { benchStack, pidOf as pid } from './bench-stack.js';
 import { peakRssMb } from './process-stats.js';
 
 const BYTES = Number(process.env.BENCH_JSONL_BYTES ?? 1024 ** 3);
@@ -56,43 +55,20 @@ async function generate(path: string, bytes: number): Promise<number> {
 }
 
 async function main() {
-  const env = testEnv();
   const dir = mkdtempSync(join(tmpdir(), 'evh-jobs-bench-'));
   const file = join(dir, 'bench.jsonl');
   process.stdout.write(`generating ${(BYTES / 1024 ** 2).toFixed(0)} MB of .jsonl …\n`);
   const lines = await generate(file, BYTES);
   const size = statSync(file).size;
 
-  const topic = randomName('bench-events');
-  const common = {
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    REDIS_URL: env.redisUrl,
-    REDIS_KEY_PREFIX: `${randomName('bench')}:`,
-    EVENTS_TOPIC: topic,
-    DLQ_TOPIC: `${topic}.dlq`,
-    JOBS_TOPIC: `${topic}.jobs`,
-    CONSUMER_GROUP: randomName('bench-group'),
-    JOB_WORKERS_GROUP: randomName('bench-jobs'),
+  const stack = await benchStack({
     STORAGE_DIR: join(dir, 'store'),
     MAX_UPLOAD_BYTES: String(2 * 1024 ** 3),
-    LOG_LEVEL: 'warn',
     NODE_OPTIONS,
-  };
-  const admin = createKafka({
-    clientId: 'bench',
-    brokers: env.kafkaBrokers,
-    logger: createLogger('b', 'silent'),
-  }).admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic, numPartitions: 12 },
-    { topic: `${topic}.dlq`, numPartitions: 12 },
-    { topic: `${topic}.jobs`, numPartitions: 2 },
-  ]);
-  await admin.disconnect();
-  const ingest = await startService('ingest', common);
-  const consumer = await startService('consumer', common);
-  const reporter = await startService('reporter', common);
+  });
+  const ingest = await stack.start('ingest');
+  const consumer = await stack.start('consumer');
+  const reporter = await stack.start('reporter');
 
   const t0 = performance.now();
   const form = new FormData();
@@ -138,13 +114,8 @@ Every line is an event of the pipeline (idempotency marker, final state, job and
 `;
   writeSection('docs/benchmarks.md', 'jobs', body);
   process.stdout.write(body);
-  await Promise.all([ingest.stop(), consumer.stop(), reporter.stop()]);
+  await stack.close();
   rmSync(dir, { recursive: true, force: true });
-}
-
-function pid(s: ServiceProcess): number {
-  if (s.child.pid === undefined) throw new Error(`${s.name} has no pid`);
-  return s.child.pid;
 }
 
 main().catch((err) => {

@@ -5,10 +5,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, ensureTopics } from '@evh/kafka';
-import { createLogger } from '@evh/lifecycle';
-import { randomName, startService, testEnv } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
+import { benchStack, pidOf } from './bench-stack.js';
 import { cpuSeconds, peakRssMb } from './process-stats.js';
 
 const REQUESTS = Number(process.env.BENCH_SINGLE_REQUESTS ?? 20_000);
@@ -16,31 +14,9 @@ const VUS = 50;
 
 async function main() {
   const k6 = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/k6');
-  const env = testEnv();
-  const topic = randomName('bench-k6');
-  const common = {
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    REDIS_URL: env.redisUrl,
-    REDIS_KEY_PREFIX: `${randomName('k6')}:`,
-    EVENTS_TOPIC: topic,
-    DLQ_TOPIC: `${topic}.dlq`,
-    JOBS_TOPIC: `${topic}.jobs`,
-    LOG_LEVEL: 'warn',
-  };
-  const admin = createKafka({
-    clientId: 'bench',
-    brokers: env.kafkaBrokers,
-    logger: createLogger('b', 'silent'),
-  }).admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic, numPartitions: 12 },
-    { topic: `${topic}.dlq`, numPartitions: 12 },
-    { topic: `${topic}.jobs`, numPartitions: 2 },
-  ]);
-  await admin.disconnect();
-  const ingest = await startService('ingest', common);
-  const pid = ingest.child.pid ?? 0;
+  const stack = await benchStack();
+  const ingest = await stack.start('ingest');
+  const pid = pidOf(ingest);
   const summaryFile = join(mkdtempSync(join(tmpdir(), 'evh-k6-')), 'summary.json');
   const cpu0 = cpuSeconds(pid);
   const run = spawnSync(
@@ -86,7 +62,7 @@ Each 202 waits for Kafka's acknowledgement (acks=all) behind a ${3} ms linger; t
 `;
   writeSection('docs/benchmarks.md', 'k6', body);
   process.stdout.write(body);
-  await ingest.stop();
+  await stack.close();
 }
 
 main().catch((err) => {

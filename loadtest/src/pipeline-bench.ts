@@ -1,11 +1,11 @@
 // The event pipeline benchmark (make bench): the brief's load scenario, 50,000 events as 100
 // batches of 500 from 20 concurrent senders over 5,000 users, timed until every event is
 // processed and the consumer lag is 0; then single events posted concurrently, with latency.
-import { consumerLag, createKafka, ensureTopics } from '@evh/kafka';
-import { createLogger } from '@evh/lifecycle';
-import { createRedis, pipelineKeys } from '@evh/redis';
-import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
+import { consumerLag } from '@evh/kafka';
+import { pipelineKeys } from '@evh/redis';
+import { waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
+import { benchStack, pidOf as pid } from './bench-stack.js';
 import { cpuSeconds, peakRssMb, percentile } from './process-stats.js';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 50_000);
@@ -16,31 +16,10 @@ const SINGLE_REQUESTS = Number(process.env.BENCH_SINGLE_REQUESTS ?? 10_000);
 const SINGLE_CONCURRENCY = 50;
 
 async function main() {
-  const env = testEnv();
-  const topic = randomName('bench-events');
-  const group = randomName('bench-processors');
-  const prefix = `${randomName('bench')}:`;
-  const common = {
-    KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    REDIS_URL: env.redisUrl,
-    REDIS_KEY_PREFIX: prefix,
-    EVENTS_TOPIC: topic,
-    DLQ_TOPIC: `${topic}.dlq`,
-    CONSUMER_GROUP: group,
-    LOG_LEVEL: 'warn',
-  };
-  const logger = createLogger('bench', 'silent');
-  const kafka = createKafka({ clientId: 'bench', brokers: env.kafkaBrokers, logger });
-  const admin = kafka.admin();
-  await admin.connect();
-  await ensureTopics(admin, [
-    { topic, numPartitions: 12 },
-    { topic: `${topic}.dlq`, numPartitions: 12 },
-  ]);
-  const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'bench' });
-  await redis.connect();
-  const ingest = await startService('ingest', common);
-  const consumer = await startService('consumer', common);
+  const stack = await benchStack();
+  const { redis, admin, topic, group } = stack;
+  const ingest = await stack.start('ingest');
+  const consumer = await stack.start('consumer');
   const processed = async () => Number((await redis.hget(pipelineKeys.counters(), 'processed')) ?? 0);
   const lag = async () => (await consumerLag(admin, group, topic)).total;
 
@@ -148,14 +127,7 @@ Reproduce: \`make bench\` (or \`BENCH=pipeline make bench\`).
   writeSection('docs/benchmarks.md', 'pipeline', report);
   process.stdout.write(report);
 
-  await Promise.all([ingest.stop(), consumer.stop()]);
-  await redis.quit();
-  await admin.disconnect();
-}
-
-function pid(s: ServiceProcess): number {
-  if (s.child.pid === undefined) throw new Error(`${s.name} has no pid`);
-  return s.child.pid;
+  await stack.close();
 }
 
 main().catch((err) => {

@@ -1,0 +1,19 @@
+export const usage = `Usage: evh <command> [options]
+
+Commands:
+  analyze <file|folder> [--out output/] [--workers N] [--chunk-bytes N] [--max-anomalies N]
+          [--max-line-bytes N] [--statuses A,B,...] [--config logs.json] [--json]
+      Analyses payment logs (.txt lines or .jsonl events) offline with a pool of worker
+      threads; writes <out>/summary.json and <out>/anomalies.json.
+
+  watch <folder> [--out output/] [--upload <ingest-url>] [--project ID] [--state FILE]
+        [--workers N] [--concurrency N] [--interval-ms N] [--stable-ms N] [--once]
+      Analyses (or uploads) every file that appears in the folder, once, across restarts.
+
+  upload <file> --ingest <url> [--reporter <url>] [--project ID] [--follow]
+         [--interval-ms N] [--timeout-ms N]
+      Uploads a file to the ingest service; with --follow, shows the job's progress and
+      exits 0 when it completes, 1 when it fails.
+
+Exit codes: 0 success, 1 failure, 2 usage error.
+`;

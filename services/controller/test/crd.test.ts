@@ -4,9 +4,7 @@ import { generatedDrift } from '@evh/testing';
 import { projectQuotaCrd } from '../src/manifests/crd.js';
 import { controllerRbac } from '../src/manifests/rbac.js';
 import { renderYaml } from '../src/manifests/render-yaml.js';
-
-export const CRD_FILE = 'manifests/crds/projectquotas.eventhorizon.io.yaml';
-export const RBAC_FILE = 'manifests/rbac/controller.yaml';
+import { CRD_FILE, RBAC_FILE } from './manifest-files.js';
 
 const generatedBy = (what: string) =>
   `Generated from ${what} by services/controller/test/crd.test.ts.\nDo not edit: change the code and run \`make generate\`.`;

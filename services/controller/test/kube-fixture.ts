@@ -15,6 +15,7 @@ import {
   loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
+import { CRD_FILE } from './manifest-files.js';
 
 /**
  * The test side of a real kube-apiserver (tests/infra/kube.sh, started by tests/run.sh):
@@ -49,9 +50,7 @@ export function readManifest<T = Record<string, unknown>>(relativePath: string):
 /** Installs the committed CRD (create, or replace what an earlier test file installed) and waits until it is served. */
 export async function installCrd(kc: KubeConfig): Promise<void> {
   const api = kc.makeApiClient(ApiextensionsV1Api);
-  const crd = loadYaml<V1CustomResourceDefinition>(
-    readFileSync(join(repoRoot, 'manifests/crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
-  );
+  const crd = loadYaml<V1CustomResourceDefinition>(readFileSync(join(repoRoot, CRD_FILE), 'utf8'));
   const name = crd.metadata?.name as string;
   try {
     await api.createCustomResourceDefinition({ body: crd });
@@ -113,6 +112,7 @@ export function quotaApi(kc: KubeConfig) {
         },
       }),
     get: (namespace: string, name: string) => api.getNamespacedCustomObject({ ...at(namespace), name }),
+    list: (namespace: string) => api.listNamespacedCustomObject(at(namespace)),
     /** A merge patch of the spec, as `kubectl patch --type merge` does. */
     patchSpec: async (namespace: string, name: string, spec: Record<string, unknown>) => {
       const current = await api.getNamespacedCustomObject({ ...at(namespace), name });

@@ -81,7 +81,8 @@ describe('leader election on a coordination.k8s.io Lease', () => {
   });
 
   it('a leader stopped with SIGTERM gives the lease up, so the next one takes over at once', async () => {
-    const b = processes.find((p) => p.name === 'controller' && p.child.exitCode === null) as ServiceProcess;
+    const b = processes.find((p) => p.child.exitCode === null && p.child.signalCode === null) as ServiceProcess;
+    assert.equal((await statusOf(b.url)).leading, true, 'ctl-b leads');
     const c = await start('ctl-c');
     await sleep(500);
     assert.equal((await statusOf(c.url)).leading, false);

@@ -4,15 +4,17 @@ import type { Message } from '@evh/kafka';
 import {
   type Anomaly,
   createLogAnalyzer,
+  type LogAnalyzer,
   type LogsConfig,
   type ParsedEntry,
+  type ParsedLine,
   timestampProblem,
   utcHour,
 } from '@evh/logs';
 import type { ObjectStore } from '@evh/storage';
 import type { Logger } from 'pino';
 import { pickDelay, type WorkRange } from '../crashes/simulated-work.js';
-import type { Checkpoint, JobStore } from './job-store.js';
+import type { Checkpoint, JobStart, JobStore } from './job-store.js';
 import { splitLines } from './line-splitter.js';
 import type { LogLine } from './log-line-event.js';
 
@@ -83,10 +85,28 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
   }
   if (job.status === 'completed' || job.status === 'failed' || job.readDone) return 'skipped';
 
-  const size = await withStorageRetry(deps, () => deps.store.size(job.storageKey)).catch((err: Error) => err);
-  if (size === null) return fail(deps, jobId, `FILE_MISSING: ${job.storageKey} is not in object storage`);
-  if (size instanceof Error) return fail(deps, jobId, `STORAGE_UNAVAILABLE: ${size.message}`);
+  const missing = await fileProblem(deps, job.storageKey);
+  if (missing) return fail(deps, jobId, missing);
 
+  try {
+    if ((await readFromCheckpoint(jobId, job, deps)) === 'abandoned') return 'abandoned';
+  } catch (err) {
+    if (deps.isStopping()) return 'abandoned';
+    const reason = storageFailure(err);
+    // Kafka or Redis: not the file's fault. The job stays processing and is redelivered.
+    if (!reason) throw err;
+    return fail(deps, jobId, reason);
+  }
+  const status = await deps.jobs.finishReading(jobId);
+  return status === 'completed' ? 'completed' : 'read';
+}
+
+/** Reads the job's file from its checkpoint to the end, one checkpoint per chunk. */
+async function readFromCheckpoint(
+  jobId: string,
+  job: JobStart,
+  deps: JobRunnerDeps,
+): Promise<'read' | 'abandoned'> {
   const analyzer = createLogAnalyzer({
     config: deps.logs,
     format: job.format === 'jsonl' ? 'jsonl' : 'text',
@@ -96,7 +116,7 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
   const { checkpointLine: startLine, projectId } = job;
   let line = job.checkpointLine;
   let offset = job.checkpointOffset;
-  let chunk = newChunk();
+  let chunk = new Chunk();
 
   async function flush(): Promise<void> {
     if (chunk.lines === 0) return;
@@ -108,63 +128,87 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
     }));
     // Kept only until written: memory stays bounded however long the file.
     analyzer.anomalies.items.length = 0;
-    const c: Checkpoint = { ...chunk.checkpoint, offset, line, anomalies };
+    const c: Checkpoint = { ...chunk.counts(), offset, line, anomalies };
     await deps.jobs.checkpoint(jobId, projectId, c);
-    chunk = newChunk();
+    chunk = new Chunk();
     await deps.heartbeat();
   }
 
-  try {
-    const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, offset));
-    for await (const piece of splitLines(stream, offset, deps.maxLineBytes)) {
-      if (deps.isStopping()) {
-        stream.destroy();
-        return 'abandoned';
-      }
-      line++;
-      offset = piece.end;
-      const parsed = piece.tooLong
-        ? (analyzer.pushInvalid('line_too_long', `longer than ${deps.maxLineBytes} bytes`), null)
-        : analyzer.push(piece.text, { eventId: `${jobId}:${line}` });
-      chunk.lines++;
-      if (parsed?.ok) {
-        chunk.messages.push(lineEvent(jobId, line, job.projectId, parsed.entry, deps.logs));
-        chunk.checkpoint.valid++;
-      } else {
-        const reason = parsed ? parsed.reason : 'line_too_long';
-        const message = parsed ? parsed.message : `longer than ${deps.maxLineBytes} bytes`;
-        chunk.checkpoint.invalid++;
-        chunk.checkpoint.invalidReasons.set(reason, (chunk.checkpoint.invalidReasons.get(reason) ?? 0) + 1);
-        if (chunk.checkpoint.invalidSamples.length < 20)
-          chunk.checkpoint.invalidSamples.push({ line, reason, message });
-      }
-      if (deps.lineDelay.max > 0) await sleep(pickDelay(deps.lineDelay));
-      if (chunk.lines >= deps.chunkLines) await flush();
+  const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, offset));
+  for await (const piece of splitLines(stream, offset, deps.maxLineBytes)) {
+    if (deps.isStopping()) {
+      stream.destroy();
+      return 'abandoned';
     }
-    await flush();
-  } catch (err) {
-    if (deps.isStopping()) return 'abandoned';
-    const e = err as { code?: string; retriable?: boolean; message?: string };
-    if (e.code === 'OBJECT_NOT_FOUND') return fail(deps, jobId, `FILE_MISSING: ${e.message}`);
-    if (e.code === 'STORAGE_UNAVAILABLE') return fail(deps, jobId, `STORAGE_UNAVAILABLE: ${e.message}`);
-    // Kafka or Redis: not the file's fault. The job stays processing and is redelivered.
-    throw err;
+    line++;
+    offset = piece.end;
+    const parsed: ParsedLine = piece.tooLong
+      ? tooLong(analyzer, deps.maxLineBytes)
+      : analyzer.push(piece.text, { eventId: `${jobId}:${line}` });
+    if (parsed.ok) chunk.addValid(lineEvent(jobId, line, projectId, parsed.entry, deps.logs));
+    else chunk.addInvalid(line, parsed.reason, parsed.message);
+    if (deps.lineDelay.max > 0) await sleep(pickDelay(deps.lineDelay));
+    if (chunk.lines >= deps.chunkLines) await flush();
   }
-  const status = await deps.jobs.finishReading(jobId);
-  return status === 'completed' ? 'completed' : 'read';
+  await flush();
+  return 'read';
 }
 
-function newChunk() {
-  return {
-    lines: 0,
-    messages: [] as Message[],
-    checkpoint: {
-      valid: 0,
-      invalid: 0,
-      invalidReasons: new Map<string, number>(),
-      invalidSamples: [] as Checkpoint['invalidSamples'],
-    },
-  };
+/** The lines read since the last checkpoint: their events and their counts. */
+class Chunk {
+  lines = 0;
+  readonly messages: Message[] = [];
+  private valid = 0;
+  private invalid = 0;
+  private readonly invalidReasons = new Map<string, number>();
+  private readonly invalidSamples: Checkpoint['invalidSamples'] = [];
+
+  addValid(message: Message): void {
+    this.lines++;
+    this.valid++;
+    this.messages.push(message);
+  }
+
+  addInvalid(line: number, reason: string, message: string): void {
+    this.lines++;
+    this.invalid++;
+    this.invalidReasons.set(reason, (this.invalidReasons.get(reason) ?? 0) + 1);
+    if (this.invalidSamples.length < 20) this.invalidSamples.push({ line, reason, message });
+  }
+
+  counts() {
+    return {
+      valid: this.valid,
+      invalid: this.invalid,
+      invalidReasons: this.invalidReasons,
+      invalidSamples: this.invalidSamples,
+    };
+  }
+}
+
+/** A line over the limit was never held in memory: it is counted as invalid, unparsed. */
+function tooLong(analyzer: LogAnalyzer, max: number): ParsedLine {
+  const message = `longer than ${max} bytes`;
+  analyzer.pushInvalid('line_too_long', message);
+  return { ok: false, reason: 'line_too_long', message };
+}
+
+/** Why the job's file cannot be read (gone, or storage down after retries), or null. */
+async function fileProblem(deps: JobRunnerDeps, key: string): Promise<string | null> {
+  try {
+    const size = await withStorageRetry(deps, () => deps.store.size(key));
+    return size === null ? `FILE_MISSING: ${key} is not in object storage` : null;
+  } catch (err) {
+    return `STORAGE_UNAVAILABLE: ${(err as Error).message}`;
+  }
+}
+
+/** The job-failing reason for a storage error; null for anything else (retried via Kafka). */
+function storageFailure(err: unknown): string | null {
+  const e = err as { code?: string; message?: string };
+  if (e.code === 'OBJECT_NOT_FOUND') return `FILE_MISSING: ${e.message}`;
+  if (e.code === 'STORAGE_UNAVAILABLE') return `STORAGE_UNAVAILABLE: ${e.message}`;
+  return null;
 }
 
 async function fail(deps: JobRunnerDeps, jobId: string, error: string): Promise<JobOutcome> {

@@ -20,43 +20,36 @@ export async function* splitLines(
   maxLineBytes: number,
 ): AsyncGenerator<SplitLine> {
   let offset = startOffset;
+  // The start of the current line, kept while it stays within the limit.
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  // The current line went over the limit: its bytes are dropped until its newline.
   let skipping = false;
-  const line = (buf: Buffer, end: number): SplitLine => {
-    const n = buf.length > 0 && buf[buf.length - 1] === 0x0d ? buf.length - 1 : buf.length;
-    return { text: buf.toString('utf8', 0, n), end };
+  const finish = (piece: Buffer, end: number): SplitLine => {
+    const tooLong = skipping || pendingBytes + piece.length > maxLineBytes;
+    const whole = tooLong || pendingBytes === 0 ? piece : Buffer.concat([...pending, piece]);
+    pending = [];
+    pendingBytes = 0;
+    skipping = false;
+    return tooLong ? { text: '', end, tooLong: true } : toLine(whole, end);
   };
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     let from = 0;
     for (let nl = chunk.indexOf(0x0a, from); nl !== -1; nl = chunk.indexOf(0x0a, from)) {
-      const end = offset + nl + 1;
-      if (skipping) {
-        yield { text: '', end, tooLong: true };
-        skipping = false;
-      } else {
-        const piece = chunk.subarray(from, nl);
-        const whole = pendingBytes === 0 ? piece : Buffer.concat([...pending, piece]);
-        if (whole.length > maxLineBytes) yield { text: '', end, tooLong: true };
-        else yield line(whole, end);
-      }
-      pending = [];
-      pendingBytes = 0;
+      yield finish(chunk.subarray(from, nl), offset + nl + 1);
       from = nl + 1;
     }
     if (from < chunk.length && !skipping) {
-      const rest = chunk.subarray(from);
-      pendingBytes += rest.length;
-      if (pendingBytes > maxLineBytes) {
-        skipping = true;
-        pending = [];
-        pendingBytes = 0;
-      } else {
-        pending.push(Buffer.from(rest));
-      }
+      pendingBytes += chunk.length - from;
+      skipping = pendingBytes > maxLineBytes;
+      pending = skipping ? [] : [...pending, Buffer.from(chunk.subarray(from))];
     }
     offset += chunk.length;
   }
-  if (skipping) yield { text: '', end: offset, tooLong: true };
-  else if (pendingBytes > 0) yield line(Buffer.concat(pending), offset);
+  if (skipping || pendingBytes > 0) yield finish(Buffer.alloc(0), offset);
+}
+
+function toLine(buf: Buffer, end: number): SplitLine {
+  const n = buf.length > 0 && buf[buf.length - 1] === 0x0d ? buf.length - 1 : buf.length;
+  return { text: buf.toString('utf8', 0, n), end };
 }

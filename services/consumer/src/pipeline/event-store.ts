@@ -113,7 +113,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
         caughtUpSince ?? -1,
       )) as [string, string, number?, number?] | null;
       // A buffered entry can vanish (retention) between the decision and the read.
-      if (!out || !out[1]) return null;
+      if (!out?.[1]) return null;
       if (out[0] === 'stalled') return { kind: 'stalled', json: out[1] };
       return { kind: 'skipped', json: out[1], from: Number(out[2]), to: Number(out[3]) };
     },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { type EventsV1Api, V1MicroTime, type V1ObjectReference } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 
@@ -33,7 +34,8 @@ export function createEventRecorder(deps: {
         await deps.api.createNamespacedEvent({
           namespace: deps.namespace,
           body: {
-            metadata: { generateName: `${event.regarding.name ?? 'evh'}.` },
+            // client-go's naming: the object's name and a unique hex suffix.
+            metadata: { name: `${event.regarding.name ?? 'evh'}.${now().toString(16)}${randomBytes(3).toString('hex')}` },
             eventTime: new V1MicroTime(now()),
             reportingController: REPORTING_CONTROLLER,
             reportingInstance: deps.instance,

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Transform } from 'node:stream';
-import { JOBS_TOPIC, projectIdSchema } from '@evh/events';
+import { type FileFormat, JOBS_TOPIC, projectIdSchema } from '@evh/events';
 import { routeDoc } from '@evh/http';
 import type { BatchingProducer } from '@evh/kafka';
 import type { ObjectStore } from '@evh/storage';
-import type {} from '@fastify/multipart';
-import type { FastifyInstance } from 'fastify';
+import type { MultipartFile } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { JobRegistry } from '../uploads/job-registry.js';
 import { cleanFileName, formatOf } from '../uploads/upload-file-type.js';
@@ -37,6 +37,76 @@ function byteCounter(limit: number) {
  * into memory), checks its name, type and size on the way, records the job and queues it on
  * the `jobs` topic.
  */
+interface StoredUpload {
+  key: string;
+  bytes: number;
+  fileName: string;
+  format: FileFormat;
+}
+
+/**
+ * Reads the multipart body: text fields into `fields`, the first `file` part streamed to
+ * storage; any other file part is drained. Refuses a missing, empty or wrongly typed file.
+ */
+async function receiveUpload(
+  request: FastifyRequest,
+  jobId: string,
+  deps: UploadRoutesDeps,
+): Promise<{ stored: StoredUpload; fields: Record<string, string> }> {
+  const fields: Record<string, string> = {};
+  let stored: StoredUpload | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'field') fields[part.fieldname] = String(part.value);
+    else if (part.fieldname !== 'file' || stored) part.file.resume();
+    else stored = await storeFilePart(part, jobId, deps);
+  }
+  if (!stored) throw ingestErrors.UPLOAD_MISSING_FILE('the multipart body has no field named file');
+  if (stored.bytes === 0) {
+    await deps.store.delete(stored.key);
+    throw ingestErrors.UPLOAD_EMPTY(`${stored.fileName} is empty`);
+  }
+  return { stored, fields };
+}
+
+async function storeFilePart(
+  part: MultipartFile,
+  jobId: string,
+  deps: UploadRoutesDeps,
+): Promise<StoredUpload> {
+  const fileName = cleanFileName(part.filename);
+  const format = formatOf(part.filename, part.mimetype);
+  if (!format) {
+    part.file.resume();
+    throw ingestErrors.UPLOAD_WRONG_TYPE(
+      `${fileName} (${part.mimetype}) is not a .jsonl, .ndjson, .log or .txt text file`,
+    );
+  }
+  const key = `uploads/${jobId}/${fileName}`;
+  const { counter, bytes } = byteCounter(deps.maxUploadBytes);
+  try {
+    await deps.store.put(key, part.file.pipe(counter));
+  } catch (err) {
+    // Too large, the client went away, or the store failed: nothing half-written stays.
+    part.file.resume();
+    await deps.store.delete(key).catch(() => {});
+    throw err;
+  }
+  return { key, bytes: bytes(), fileName, format };
+}
+
+/** The optional projectId field; a bad one refuses the upload (and drops the stored file). */
+async function projectField(
+  fields: Record<string, string>,
+  stored: StoredUpload,
+  store: ObjectStore,
+): Promise<string | null> {
+  if (fields.projectId === undefined || fields.projectId === '') return null;
+  const parsed = projectIdSchema.safeParse(fields.projectId);
+  if (parsed.success) return parsed.data;
+  await store.delete(stored.key);
+  throw ingestErrors.UPLOAD_BAD_FIELD(`projectId: ${parsed.error.issues[0]?.message}`);
+}
+
 export function registerUploadRoutes(app: FastifyInstance, deps: UploadRoutesDeps): void {
   const now = deps.now ?? Date.now;
   app.post(
@@ -59,53 +129,8 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRoutesDep
         );
       }
       const jobId = randomUUID();
-      const fields: Record<string, string> = {};
-      let stored:
-        | { key: string; bytes: number; fileName: string; format: 'jsonl' | 'payment-log' }
-        | undefined;
-      for await (const part of request.parts()) {
-        if (part.type === 'field') {
-          fields[part.fieldname] = String(part.value);
-          continue;
-        }
-        if (part.fieldname !== 'file' || stored) {
-          part.file.resume();
-          continue;
-        }
-        const fileName = cleanFileName(part.filename);
-        const format = formatOf(part.filename, part.mimetype);
-        if (!format) {
-          part.file.resume();
-          throw ingestErrors.UPLOAD_WRONG_TYPE(
-            `${fileName} (${part.mimetype}) is not a .jsonl, .ndjson, .log or .txt text file`,
-          );
-        }
-        const key = `uploads/${jobId}/${fileName}`;
-        const { counter, bytes } = byteCounter(deps.maxUploadBytes);
-        try {
-          await deps.store.put(key, part.file.pipe(counter));
-        } catch (err) {
-          // Too large, the client went away, or the store failed: nothing half-written stays.
-          part.file.resume();
-          await deps.store.delete(key).catch(() => {});
-          throw err;
-        }
-        stored = { key, bytes: bytes(), fileName, format };
-      }
-      if (!stored) throw ingestErrors.UPLOAD_MISSING_FILE('the multipart body has no field named file');
-      if (stored.bytes === 0) {
-        await deps.store.delete(stored.key);
-        throw ingestErrors.UPLOAD_EMPTY(`${stored.fileName} is empty`);
-      }
-      let projectId: string | null = null;
-      if (fields.projectId !== undefined && fields.projectId !== '') {
-        const parsed = projectIdSchema.safeParse(fields.projectId);
-        if (!parsed.success) {
-          await deps.store.delete(stored.key);
-          throw ingestErrors.UPLOAD_BAD_FIELD(`projectId: ${parsed.error.issues[0]?.message}`);
-        }
-        projectId = parsed.data;
-      }
+      const { stored, fields } = await receiveUpload(request, jobId, deps);
+      const projectId = await projectField(fields, stored, deps.store);
       await deps.jobs.create({
         jobId,
         fileName: stored.fileName,

@@ -150,6 +150,30 @@ describe('upload jobs on the local object store', () => {
     assert.equal((await f.read('/api/v1/jobs/00000000-0000-4000-8000-000000000000')).status, 404);
   });
 
+  test('evh upload --follow against the real ingest and reporter exits 0 at completion', async () => {
+    const reporter = f.reporter;
+    assert.ok(reporter);
+    const cli = fileURLToPath(new URL('../../../packages/cli/dist/src/main.js', import.meta.url));
+    const run = spawnSync(
+      process.execPath,
+      [
+        cli,
+        'upload',
+        fileURLToPath(SAMPLE),
+        '--ingest',
+        f.ingest.url,
+        '--reporter',
+        reporter.url,
+        '--project',
+        'cli',
+        '--follow',
+      ],
+      { encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
+    assert.match(run.stdout + run.stderr, /completed/);
+  });
+
   test('a job whose file is gone from storage fails with the reason', async () => {
     const dir = f.consumerEnv.STORAGE_DIR;
     assert.ok(dir);

@@ -95,8 +95,8 @@ export async function startFakeJobServices(): Promise<FakeJobServices> {
       processed: Math.max(0, (lines * percent) / 100 - 1),
       bytes_read: Math.round((upload.bytes * percent) / 100),
     });
-    if (n === 0) return { job_id: upload.jobId, status: 'queued', progress: progress(0) };
-    if (n < 3) return { job_id: upload.jobId, status: 'processing', progress: progress(n * 40) };
+    if (n === 0) return { job_id: upload.jobId, status: 'queued', progress: progress(0), error: null };
+    if (n < 3) return { job_id: upload.jobId, status: 'processing', progress: progress(n * 40), error: null };
     if (upload.fileName.includes('fail')) {
       return {
         job_id: upload.jobId,
@@ -105,7 +105,7 @@ export async function startFakeJobServices(): Promise<FakeJobServices> {
         error: 'database connection lost',
       };
     }
-    return { job_id: upload.jobId, status: 'completed', progress: progress(100) };
+    return { job_id: upload.jobId, status: 'completed', progress: progress(100), error: null };
   });
 
   const url = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -17,24 +17,25 @@ export type FileFormat = z.output<typeof fileFormatSchema>;
 export const jobMessageSchema = z.object({ jobId: z.string().uuid() });
 export type JobMessage = z.output<typeof jobMessageSchema>;
 
-/** A job as the API shows it (reporter GET, WebSocket, GraphQL). */
-export interface JobView {
-  job_id: string;
-  file_name: string;
-  format: FileFormat;
-  project_id: string | null;
-  size: number;
-  status: JobStatus;
-  created_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-  error: string | null;
-  progress: {
-    percent: number;
-    bytes_read: number;
-    lines_read: number;
-    valid: number;
-    invalid: number;
-    processed: number;
-  };
-}
+/** A job as the API shows it (reporter GET, WebSocket, GraphQL) and clients (evh) read it. */
+export const jobViewSchema = z.object({
+  job_id: z.string(),
+  file_name: z.string(),
+  format: fileFormatSchema,
+  project_id: z.string().nullable(),
+  size: z.number().int().nonnegative(),
+  status: jobStatusSchema,
+  created_at: z.string(),
+  started_at: z.string().nullable(),
+  finished_at: z.string().nullable(),
+  error: z.string().nullable(),
+  progress: z.object({
+    percent: z.number().min(0).max(100),
+    bytes_read: z.number().int().nonnegative(),
+    lines_read: z.number().int().nonnegative(),
+    valid: z.number().int().nonnegative(),
+    invalid: z.number().int().nonnegative(),
+    processed: z.number().int().nonnegative(),
+  }),
+});
+export type JobView = z.output<typeof jobViewSchema>;

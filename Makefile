@@ -66,3 +66,16 @@ bench: install build
 
 clean:
 	rm -rf packages/*/dist services/*/dist packages/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo
+
+.PHONY: quotas-local quotas-local-down
+# Project quotas where there is no cluster: the toolchain's API server (tests/infra/kube.sh),
+# the ProjectQuota CRD and the samples. Then `eval "$$(bash tests/infra/kube.sh env)"` and
+# `make down up`: the controller started with that KUBECONFIG reconciles them.
+quotas-local:
+	bash tests/infra/kube.sh start >/dev/null
+	bash manifests/apply-local.sh manifests/samples/namespace.yaml \
+	  manifests/crds/projectquotas.eventhorizon.io.yaml manifests/samples/projectquota-*.yaml
+	@echo 'next: eval "$$(bash tests/infra/kube.sh env)" && make down up'
+
+quotas-local-down:
+	bash tests/infra/kube.sh stop

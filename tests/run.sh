@@ -11,16 +11,34 @@ stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true
   bash tests/infra/redis.sh stop "$run" || true
   bash tests/infra/s3.sh stop "$run" || true
+  # A start still under way is let finish (it is bounded), so it leaves nothing behind.
+  [[ -z ${kube_pid:-} ]] || wait "$kube_pid" 2>/dev/null || true
+  KUBE_DIR="$run/kube" bash tests/infra/kube.sh stop || true
 }
 trap stop_infra EXIT
 
 stop_infra
 rm -rf "$run"
 mkdir -p "$run"
+# A Kubernetes API (etcd + kube-apiserver, no nodes) for the controller's tests, started in
+# the background while Redis and Kafka start (it takes about 6 s); built once if missing.
+tools_bin=$(bash tests/infra/tools.sh path)
+if [[ ! -x $tools_bin/etcd || ! -x $tools_bin/kube-apiserver ]]; then
+  bash tests/infra/tools.sh build etcd kube-apiserver
+fi
+KUBE_DIR="$run/kube" KUBE_PORTS=free bash tests/infra/kube.sh start >"$run/kube-start.log" 2>&1 &
+kube_pid=$!
 bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
 bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
 # shellcheck disable=SC2046 # the script prints NAME=value words
 export $(bash tests/infra/s3.sh start "$run" "${TEST_S3_PORT:-17070}")
+if ! wait "$kube_pid"; then
+  cat "$run/kube-start.log" >&2
+  echo "the test control plane did not start" >&2
+  exit 1
+fi
+# KUBECONFIG (an admin of that control plane), KUBE_SERVER, KUBE_CA_FILE, KUBE_TOKEN_FILE.
+eval "$(KUBE_DIR="$run/kube" bash tests/infra/kube.sh env)"
 
 export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}"
 export REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"

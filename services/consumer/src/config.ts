@@ -33,6 +33,8 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   SESSION_TIMEOUT_MS: envInt(6000, 6000),
   /** A random sleep per crash (`10-1000`), standing in for a slow database. */
   CRASH_SIMULATED_WORK_MS: workRangeSchema,
+  /** How often project quotas (weights, maxInFlight) are re-read from Redis. */
+  QUOTA_REFRESH_MS: envInt(1000, 50),
   /** How long custom counter definitions are cached; a change applies within this. */
   COUNTER_CACHE_MS: envInt(500, 0),
   JOBS_TOPIC: z.string().min(1).default(JOBS_TOPIC),

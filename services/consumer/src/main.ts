@@ -5,6 +5,7 @@ import { hostname } from 'node:os';
 import { LOG_LINE_KIND } from '@evh/events';
 import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createQuotaCache } from '@evh/quota';
 import { createRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
 import { createMetricsRegistry, initTracing } from '@evh/telemetry';
@@ -12,6 +13,8 @@ import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
 import { createCrashHandlers } from './crashes/crash-handler.js';
+import { createFairScheduler } from './fairness/fair-scheduler.js';
+import { policyFromQuotas } from './fairness/quota-policy.js';
 import { createJobStore } from './jobs/job-store.js';
 import { createJobBatchHandler } from './jobs/job-worker.js';
 import { createLogLineHandler } from './jobs/log-line-handler.js';
@@ -22,7 +25,6 @@ import { createApplyEvent } from './pipeline/apply-event.js';
 import { createEventProcessor } from './pipeline/event-processor.js';
 import { createEventStore } from './pipeline/event-store.js';
 import { createGapSweeper } from './pipeline/gap-sweeper.js';
-import { createSemaphore } from './pipeline/semaphore.js';
 import { createUserLanes } from './pipeline/user-lanes.js';
 
 const SERVICE = 'consumer';
@@ -49,6 +51,11 @@ async function main(): Promise<void> {
   shutdown.register('redis', async () => {
     await redis.quit();
   });
+
+  // Project weights and maxInFlight for the fair scheduler, as the controller writes them.
+  const quotas = createQuotaCache(redis, { refreshMs: config.QUOTA_REFRESH_MS, logger });
+  await quotas.start();
+  shutdown.register('quota-cache', () => quotas.stop());
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
@@ -148,7 +155,10 @@ async function main(): Promise<void> {
     eachBatch: createBatchHandler({
       processor,
       lanes,
-      semaphore: createSemaphore(config.CONSUMER_CONCURRENCY),
+      scheduler: createFairScheduler({
+        capacity: config.CONSUMER_CONCURRENCY,
+        policyOf: policyFromQuotas(quotas),
+      }),
       metrics,
       logger,
       progress,

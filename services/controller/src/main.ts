@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       informer,
       namespace,
       store,
+      defaultQuota: defaultQuota(config),
       writeStatus: createStatusWriter(custom),
       usageRefreshMs: config.USAGE_REFRESH_MS,
       concurrency: config.RECONCILE_CONCURRENCY,
@@ -128,12 +129,6 @@ async function main(): Promise<void> {
         metrics.leader.set(1);
         metrics.leaderTransitions.inc({ event: 'gained' });
         autoscaler.reset();
-        await store.setDefault(defaultQuota(config)).catch((err: unknown) => {
-          logger.warn(
-            { err },
-            'writing the default quota failed; it is written again on the next leadership',
-          );
-        });
         await quotas.start();
       },
       async onStoppedLeading() {

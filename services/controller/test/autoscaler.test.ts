@@ -56,7 +56,11 @@ before(async () => {
   namespace = await createNamespace(kc, 'scale');
   await createDeployment(kc, namespace, DEPLOYMENT, 1);
   const env = testEnv();
-  kafka = createKafka({ clientId: 'autoscaler-test', brokers: env.kafkaBrokers, logger: createLogger('t', 'silent') });
+  kafka = createKafka({
+    clientId: 'autoscaler-test',
+    brokers: env.kafkaBrokers,
+    logger: createLogger('t', 'silent'),
+  });
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, [{ topic, numPartitions: PARTITIONS }]);
@@ -114,7 +118,11 @@ describe('lag autoscaler (real Kafka lag, real Deployment)', () => {
       await admin.connect();
       const ends = await admin.fetchTopicOffsets(topic);
       const drainedAt = Date.now(); // the lag cannot have drained before this
-      await admin.setOffsets({ groupId: group, topic, partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })) });
+      await admin.setOffsets({
+        groupId: group,
+        topic,
+        partitions: ends.map((e) => ({ partition: e.partition, offset: e.high })),
+      });
       t.diagnostic(`the group committed the end offsets in ${Date.now() - drainedAt} ms`);
       await admin.disconnect();
 
@@ -128,7 +136,10 @@ describe('lag autoscaler (real Kafka lag, real Deployment)', () => {
       const firstDownMs = (after[0]?.at ?? 0) - drainedAt;
       t.diagnostic(`lag drained; first step down after ${firstDownMs} ms (window ${WINDOW_MS} ms)`);
       // The last reading that still needed 4 came at most one poll (500 ms) before the drain.
-      assert.ok(firstDownMs >= WINDOW_MS - 600, `scaled down ${firstDownMs} ms after the lag drained, inside the window`);
+      assert.ok(
+        firstDownMs >= WINDOW_MS - 600,
+        `scaled down ${firstDownMs} ms after the lag drained, inside the window`,
+      );
       assert.equal((await events('ScaledDown')).length, 2);
 
       const metrics = await (await fetch(`${controller.url}/metrics`)).text();

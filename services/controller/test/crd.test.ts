@@ -1,10 +1,14 @@
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { projectQuotaSpecSchema, QUOTA_API_VERSION, QUOTA_KIND } from '@evh/quota';
 import { generatedDrift } from '@evh/testing';
+import { parse } from 'yaml';
 import { projectQuotaCrd } from '../src/manifests/crd.js';
 import { controllerRbac } from '../src/manifests/rbac.js';
 import { renderYaml } from '../src/manifests/render-yaml.js';
-import { CRD_FILE, RBAC_FILE } from './manifest-files.js';
+import { CRD_FILE, RBAC_FILE, repoRoot, SAMPLES_DIR } from './manifest-files.js';
 
 const generatedBy = (what: string) =>
   `Generated from ${what} by services/controller/test/crd.test.ts.\nDo not edit: change the code and run \`make generate\`.`;
@@ -25,5 +29,19 @@ describe('generated manifests', () => {
   it(`${RBAC_FILE} is what the controller's permission table generates`, () => {
     const yaml = renderYaml(generatedBy('services/controller/src/manifests/rbac.ts'), controllerRbac());
     assert.equal(generatedDrift(RBAC_FILE, yaml), null);
+  });
+});
+
+describe('samples', () => {
+  it('every ProjectQuota sample is valid for the controller', () => {
+    const files = readdirSync(join(repoRoot, SAMPLES_DIR)).filter((f) => f.startsWith('projectquota-'));
+    assert.ok(files.length >= 2);
+    for (const file of files) {
+      const doc = parse(readFileSync(join(repoRoot, SAMPLES_DIR, file), 'utf8'));
+      assert.equal(doc.apiVersion, QUOTA_API_VERSION, file);
+      assert.equal(doc.kind, QUOTA_KIND, file);
+      const spec = projectQuotaSpecSchema.safeParse(doc.spec);
+      assert.ok(spec.success, `${file}: ${spec.error?.message}`);
+    }
   });
 });

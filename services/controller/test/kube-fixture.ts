@@ -1,8 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
 import { randomName, testEnv, waitFor } from '@evh/testing';
 import {
@@ -15,13 +14,12 @@ import {
   loadYaml,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
-import { CRD_FILE } from './manifest-files.js';
+import { CRD_FILE, repoRoot } from './manifest-files.js';
 
-/**
+/*
  * The test side of a real kube-apiserver (tests/infra/kube.sh, started by tests/run.sh):
  * namespaces isolate the tests as random key prefixes do in Redis.
  */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 export function kubeconfigPath(): string {
   const path = process.env.KUBECONFIG;

@@ -13,8 +13,10 @@ import {
   installCrd,
   kubeconfigPath,
   quotaApi,
+  readManifest,
   readyOf,
 } from './kube-fixture.js';
+import { SAMPLES_DIR } from './manifest-files.js';
 
 // One controller process (the way it runs in a pod) against the real kube-apiserver and Redis.
 let kc: KubeConfig;
@@ -110,9 +112,10 @@ describe('ProjectQuota reconciler (real kube-apiserver, Redis)', () => {
     await redis.hset(quotaKeys.usage('busy', minuteOf(Date.now())), 'accepted', 42, 'throttled', 17);
     const status = await waitFor('usage in the status', async () => {
       const q = await quotas().get(namespace, 'busy');
-      return q.status?.throttledLastMinute >= 17 ? q.status : undefined;
+      return q.status?.throttledLastMinute >= 16 ? q.status : undefined;
     });
-    assert.ok(status.acceptedLastMinute >= 42);
+    // >= rather than ===: had the minute turned meanwhile, a sliver of the counts fades out.
+    assert.ok(status.acceptedLastMinute >= 40 && status.acceptedLastMinute <= 42, JSON.stringify(status));
   });
 
   it('an invalid ProjectQuota gets Ready=False with the reason and writes nothing', async () => {
@@ -164,6 +167,22 @@ describe('ProjectQuota reconciler (real kube-apiserver, Redis)', () => {
     await quotas().delete(namespace, 'gone');
     await waitFor('removed', async () => (await effective('gone')) === undefined);
     assert.equal(await redis.hget(quotaKeys.owners(), `${namespace}/gone`), null);
+  });
+
+  it('the samples of manifests/samples become Ready', async () => {
+    for (const file of ['projectquota-shop-web.yaml', 'projectquota-batch-import.yaml']) {
+      const [sample] = readManifest<{ metadata: { name: string }; spec: Record<string, unknown> }>(
+        `${SAMPLES_DIR}/${file}`,
+      );
+      assert.ok(sample);
+      await quotas().create(namespace, sample.metadata.name, sample.spec);
+      const ready = await waitFor(`${file} Ready`, () => readyOf(kc, namespace, sample.metadata.name));
+      assert.equal(ready.status, 'True', file);
+      assert.equal(
+        (await effective(String(sample.spec.projectId)))?.eventsPerSecond,
+        sample.spec.eventsPerSecond,
+      );
+    }
   });
 
   it('writes the default quota from its configuration', async () => {

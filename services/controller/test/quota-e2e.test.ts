@@ -45,7 +45,8 @@ async function send(projectId: string | undefined, user: string): Promise<Sent> 
 async function load(projectId: string, perTick: number, ms: number): Promise<Sent[]> {
   const all: Promise<Sent>[] = [];
   for (let tick = 0; tick * 100 < ms; tick++) {
-    for (let i = 0; i < perTick; i++) all.push(send(projectId, `${projectId}-user-${(tick * perTick + i) % 50}`));
+    for (let i = 0; i < perTick; i++)
+      all.push(send(projectId, `${projectId}-user-${(tick * perTick + i) % 50}`));
     await sleep(100);
   }
   return Promise.all(all);
@@ -57,11 +58,25 @@ before(async () => {
   kc = adminConfig();
   await installCrd(kc);
   namespace = await createNamespace(kc, 'e2e');
-  controller = await startService('controller', controllerEnv({ kubeconfig: kubeconfigPath(), namespace, prefix, topic }));
+  controller = await startService(
+    'controller',
+    controllerEnv({ kubeconfig: kubeconfigPath(), namespace, prefix, topic }),
+  );
   // A: 20 events/s, burst 20. B: the same rate, and it will send half of it.
-  await quotaApi(kc).create(namespace, 'project-a', { projectId: 'project-a', eventsPerSecond: 20, burst: 20 });
-  await quotaApi(kc).create(namespace, 'project-b', { projectId: 'project-b', eventsPerSecond: 20, burst: 40 });
-  await waitFor('both Ready', async () => (await readyOf(kc, namespace, 'project-a')) && (await readyOf(kc, namespace, 'project-b')));
+  await quotaApi(kc).create(namespace, 'project-a', {
+    projectId: 'project-a',
+    eventsPerSecond: 20,
+    burst: 20,
+  });
+  await quotaApi(kc).create(namespace, 'project-b', {
+    projectId: 'project-b',
+    eventsPerSecond: 20,
+    burst: 40,
+  });
+  await waitFor(
+    'both Ready',
+    async () => (await readyOf(kc, namespace, 'project-a')) && (await readyOf(kc, namespace, 'project-b')),
+  );
   const env = testEnv();
   ingest = await startService('ingest', {
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
@@ -103,14 +118,28 @@ describe('project quotas end to end: ProjectQuota -> controller -> Redis -> inge
     );
 
     const metrics = await ingestMetrics();
-    assert.equal(metricValue(metrics, 'evh_ingest_project_events_total', 'project="project-a",outcome="throttled"'), refused.length);
-    assert.equal(metricValue(metrics, 'evh_ingest_project_events_total', 'project="project-b",outcome="accepted"'), b.length);
+    assert.equal(
+      metricValue(metrics, 'evh_ingest_project_events_total', 'project="project-a",outcome="throttled"'),
+      refused.length,
+    );
+    assert.equal(
+      metricValue(metrics, 'evh_ingest_project_events_total', 'project="project-b",outcome="accepted"'),
+      b.length,
+    );
   });
 
   it('in one batch, the exhausted project’s items are refused and the other’s accepted; crash reports count too', async () => {
     const events = [
-      ...Array.from({ length: 30 }, (_, i) => ({ userId: `batch-${i}`, type: 'x', payload: { projectId: 'project-a' } })),
-      ...Array.from({ length: 5 }, (_, i) => ({ userId: `batch-${i}`, type: 'x', payload: { projectId: 'project-b' } })),
+      ...Array.from({ length: 30 }, (_, i) => ({
+        userId: `batch-${i}`,
+        type: 'x',
+        payload: { projectId: 'project-a' },
+      })),
+      ...Array.from({ length: 5 }, (_, i) => ({
+        userId: `batch-${i}`,
+        type: 'x',
+        payload: { projectId: 'project-b' },
+      })),
       { userId: 'batch-none', type: 'x' },
     ];
     const res = await fetch(`${ingest.url}/events/batch`, {
@@ -118,10 +147,18 @@ describe('project quotas end to end: ProjectQuota -> controller -> Redis -> inge
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ events }),
     });
-    const { results } = (await res.json()) as { results: { status: string; scope?: string; error?: string }[] };
+    const { results } = (await res.json()) as {
+      results: { status: string; scope?: string; error?: string }[];
+    };
     const a = results.slice(0, 30);
-    assert.ok(a.filter((r) => r.status === 'rate_limited' && r.scope === 'project').length >= 25, JSON.stringify(a));
-    assert.match(a.find((r) => r.status === 'rate_limited')?.error ?? '', /project project-a is over its quota/);
+    assert.ok(
+      a.filter((r) => r.status === 'rate_limited' && r.scope === 'project').length >= 25,
+      JSON.stringify(a),
+    );
+    assert.match(
+      a.find((r) => r.status === 'rate_limited')?.error ?? '',
+      /project project-a is over its quota/,
+    );
     assert.deepEqual(
       results.slice(30).map((r) => r.status),
       Array(6).fill('accepted'),
@@ -181,17 +218,28 @@ describe('project quotas end to end: ProjectQuota -> controller -> Redis -> inge
     // More at once than the bucket holds: all admitted only once shadow mode applies.
     await waitFor(
       'A in shadow mode',
-      async () => (await Promise.all(Array.from({ length: 30 }, (_, i) => send('project-a', `shadow-${i % 10}`)))).every((r) => r.status === 202),
+      async () =>
+        (
+          await Promise.all(Array.from({ length: 30 }, (_, i) => send('project-a', `shadow-${i % 10}`)))
+        ).every((r) => r.status === 202),
       { timeoutMs: 2000, intervalMs: 100 },
     );
-    const before = metricValue(await ingestMetrics(), 'evh_ingest_project_events_total', 'project="project-a",outcome="shadow_throttled"');
+    const before = metricValue(
+      await ingestMetrics(),
+      'evh_ingest_project_events_total',
+      'project="project-a",outcome="shadow_throttled"',
+    );
     const flood = await load('project-a', 20, 500);
     assert.deepEqual(
       flood.map((r) => r.status).filter((s) => s !== 202),
       [],
       'shadow mode refuses nothing',
     );
-    const after = metricValue(await ingestMetrics(), 'evh_ingest_project_events_total', 'project="project-a",outcome="shadow_throttled"');
+    const after = metricValue(
+      await ingestMetrics(),
+      'evh_ingest_project_events_total',
+      'project="project-a",outcome="shadow_throttled"',
+    );
     assert.ok(after - before >= 60, `counted ${after - before} of ${flood.length} as over the quota`);
   });
 
@@ -199,7 +247,10 @@ describe('project quotas end to end: ProjectQuota -> controller -> Redis -> inge
     await quotaApi(kc).delete(namespace, 'project-b');
     await waitFor(
       'B unlimited',
-      async () => (await Promise.all(Array.from({ length: 20 }, (_, i) => send('project-b', `free-b-${i}`)))).every((r) => r.status === 202),
+      async () =>
+        (await Promise.all(Array.from({ length: 20 }, (_, i) => send('project-b', `free-b-${i}`)))).every(
+          (r) => r.status === 202,
+        ),
       { timeoutMs: 3000, intervalMs: 200 },
     );
   });

@@ -49,7 +49,10 @@ before(async () => {
   namespace = await createNamespace(admin, 'rbac');
   const [sa, r, binding] = readManifest(RBAC_FILE) as [V1ServiceAccount, V1Role, V1RoleBinding];
   role = r;
-  const inNamespace = <T extends { metadata?: object }>(o: T): T => ({ ...o, metadata: { ...o.metadata, namespace } });
+  const inNamespace = <T extends { metadata?: object }>(o: T): T => ({
+    ...o,
+    metadata: { ...o.metadata, namespace },
+  });
   await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace, body: inNamespace(sa) });
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   // First a Role without the ProjectQuota watch: the controller must survive that, then recover.
@@ -66,14 +69,22 @@ before(async () => {
   asController.loadFromFile(file);
 
   const topic = randomName('rbac-events');
-  const kafka = createKafka({ clientId: 'rbac-test', brokers: testEnv().kafkaBrokers, logger: createLogger('t', 'silent') });
+  const kafka = createKafka({
+    clientId: 'rbac-test',
+    brokers: testEnv().kafkaBrokers,
+    logger: createLogger('t', 'silent'),
+  });
   const kAdmin = kafka.admin();
   await kAdmin.connect();
   await ensureTopics(kAdmin, [{ topic, numPartitions: 2 }]);
   await kAdmin.disconnect();
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
-  await producer.send({ topic, acks: -1, messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x' })) });
+  await producer.send({
+    topic,
+    acks: -1,
+    messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+  });
   await producer.disconnect();
 
   controller = await startService(
@@ -109,7 +120,9 @@ describe('the controller under its least-privilege Role', () => {
       namespace,
       body: { ...role, metadata: { ...role.metadata, namespace } },
     });
-    const ready = await waitFor('Ready under the full Role', () => readyOf(admin, namespace, 'web'), { timeoutMs: 45_000 });
+    const ready = await waitFor('Ready under the full Role', () => readyOf(admin, namespace, 'web'), {
+      timeoutMs: 45_000,
+    });
     assert.equal(ready.status, 'True');
   });
 
@@ -124,7 +137,9 @@ describe('the controller under its least-privilege Role', () => {
       const events = await admin.makeApiClient(EventsV1Api).listNamespacedEvent({ namespace });
       return events.items.some((e) => e.reason === 'ScaledUp');
     });
-    const lease = await admin.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'evh-controller', namespace });
+    const lease = await admin
+      .makeApiClient(CoordinationV1Api)
+      .readNamespacedLease({ name: 'evh-controller', namespace });
     assert.equal(lease.spec?.holderIdentity, 'rbac-controller');
     await sleep(1000);
     const since = controller.output().slice(mark);
@@ -137,16 +152,51 @@ describe('the controller under its least-privilege Role', () => {
     const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
     const attempts: [string, () => Promise<unknown>][] = [
       ['read secrets', () => asController.makeApiClient(CoreV1Api).listNamespacedSecret({ namespace })],
-      ['create a ProjectQuota', () => quotas.create(namespace, 'sneaky', { projectId: 'x', eventsPerSecond: 1, burst: 1 })],
+      [
+        'create a ProjectQuota',
+        () => quotas.create(namespace, 'sneaky', { projectId: 'x', eventsPerSecond: 1, burst: 1 }),
+      ],
       ['change a ProjectQuota’s spec', () => quotas.patchSpec(namespace, 'web', { eventsPerSecond: 1000 })],
       ['delete a ProjectQuota', () => quotas.delete(namespace, 'web')],
-      ['change the Deployment itself', () => apps.patchNamespacedDeployment({ name: 'evh-consumer', namespace, body: { spec: { paused: true } } }, mergePatch)],
-      ['scale another Deployment', () => apps.patchNamespacedDeploymentScale({ name: 'something-else', namespace, body: { spec: { replicas: 5 } } }, mergePatch)],
+      [
+        'change the Deployment itself',
+        () =>
+          apps.patchNamespacedDeployment(
+            { name: 'evh-consumer', namespace, body: { spec: { paused: true } } },
+            mergePatch,
+          ),
+      ],
+      [
+        'scale another Deployment',
+        () =>
+          apps.patchNamespacedDeploymentScale(
+            { name: 'something-else', namespace, body: { spec: { replicas: 5 } } },
+            mergePatch,
+          ),
+      ],
       ['list Deployments', () => apps.listNamespacedDeployment({ namespace })],
-      ['delete the Lease', () => asController.makeApiClient(CoordinationV1Api).deleteNamespacedLease({ name: 'evh-controller', namespace })],
-      ['read another Lease', () => asController.makeApiClient(CoordinationV1Api).readNamespacedLease({ name: 'kube-scheduler', namespace })],
+      [
+        'delete the Lease',
+        () =>
+          asController
+            .makeApiClient(CoordinationV1Api)
+            .deleteNamespacedLease({ name: 'evh-controller', namespace }),
+      ],
+      [
+        'read another Lease',
+        () =>
+          asController
+            .makeApiClient(CoordinationV1Api)
+            .readNamespacedLease({ name: 'kube-scheduler', namespace }),
+      ],
       ['watch ProjectQuotas of another namespace', () => quotaApi(asController).list('default')],
-      ['create a ConfigMap', () => asController.makeApiClient(CoreV1Api).createNamespacedConfigMap({ namespace, body: { metadata: { name: 'x' } } })],
+      [
+        'create a ConfigMap',
+        () =>
+          asController
+            .makeApiClient(CoreV1Api)
+            .createNamespacedConfigMap({ namespace, body: { metadata: { name: 'x' } } }),
+      ],
     ];
     for (const [what, attempt] of attempts) {
       await assert.rejects(attempt(), (err) => status(err) === 403, `${what} was not refused`);

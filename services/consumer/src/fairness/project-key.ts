@@ -1,4 +1,4 @@
-import { CRASH_KIND, INVALID_CRASH_KIND, projectIdSchema } from '@evh/events';
+import { CRASH_KIND, type EventMessage, INVALID_CRASH_KIND, projectIdSchema } from '@evh/events';
 
 /** The key of events that name no project: they share one flow of the fair scheduler. */
 export const NO_PROJECT = '';
@@ -11,28 +11,17 @@ function validProject(value: unknown): string | undefined {
 /**
  * The project a message of the `events` topic is charged to, by the same rule the ingest
  * uses for quotas: a crash report's projectId, an invalid crash's projectId, or an event's
- * `payload.projectId` when it is a valid project id. Anything else, including a value that
- * is not JSON, is charged to NO_PROJECT (the processor deals with it as before).
+ * `payload.projectId` when it is a valid project id. Anything else (a message that was not
+ * an event at all included) is charged to NO_PROJECT. Takes the already decoded message:
+ * the value is parsed once per message.
  */
-export function projectKeyOf(value: Buffer | string | null): string {
-  if (value === null) return NO_PROJECT;
-  let message: {
-    kind?: unknown;
-    crash?: { projectId?: unknown };
-    invalid?: { projectId?: unknown };
-    payload?: { projectId?: unknown };
-  };
-  try {
-    message = JSON.parse(value.toString()) ?? {};
-  } catch {
-    return NO_PROJECT;
-  }
-  if (typeof message !== 'object') return NO_PROJECT;
+export function projectKeyOf(message: EventMessage): string {
+  const m = message as EventMessage & { crash?: { projectId?: unknown }; invalid?: { projectId?: unknown } };
   const raw =
-    message.kind === CRASH_KIND
-      ? message.crash?.projectId
-      : message.kind === INVALID_CRASH_KIND
-        ? message.invalid?.projectId
-        : message.payload?.projectId;
+    m.kind === CRASH_KIND
+      ? m.crash?.projectId
+      : m.kind === INVALID_CRASH_KIND
+        ? m.invalid?.projectId
+        : m.payload.projectId;
   return validProject(raw) ?? NO_PROJECT;
 }

@@ -2,16 +2,18 @@ import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
 import { contextFromHeaders, inSpan } from '@evh/telemetry';
 import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { FairScheduler } from '../fairness/fair-scheduler.js';
+import { projectKeyOf } from '../fairness/project-key.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
-import type { Semaphore } from '../pipeline/semaphore.js';
 import type { UserLanes } from '../pipeline/user-lanes.js';
 import type { PartitionProgress } from './partition-progress.js';
 
 export interface BatchHandlerDeps {
   processor: EventProcessor;
   lanes: UserLanes;
-  semaphore: Semaphore;
+  /** Shares the consumer's capacity among projects by weight (ProjectQuota). */
+  scheduler: FairScheduler;
   metrics: ConsumerMetrics;
   logger: Logger;
   progress: PartitionProgress;
@@ -56,12 +58,13 @@ export function createBatchHandler(deps: BatchHandlerDeps) {
                 key: m.key?.toString() ?? null,
               };
               const { tracer } = deps;
-              await deps.semaphore.use(() =>
+              const decoded = deps.processor.decode(m.value, where);
+              await deps.scheduler.use(projectKeyOf(decoded.event), () =>
                 tracer
                   ? context.with(contextFromHeaders(m.headers), () =>
-                      inSpan(tracer, 'process event', () => deps.processor.processMessage(m.value, where)),
+                      inSpan(tracer, 'process event', () => deps.processor.process(decoded)),
                     )
-                  : deps.processor.processMessage(m.value, where),
+                  : deps.processor.process(decoded),
               );
             }
           }),

@@ -33,9 +33,19 @@ export interface Where {
   key: string | null;
 }
 
+/** A message as read from Kafka: the event, its JSON, and why it was rejected if it was. */
+export interface Decoded {
+  event: EventMessage;
+  json: string;
+  /** Set for a message that is not an event: it is dead-lettered once, never run. */
+  rejected?: string;
+}
+
 export interface EventProcessor {
-  /** Processes one Kafka message value; resolves once it is finalized, buffered or a duplicate. */
-  processMessage(value: Buffer | null, where: Where): Promise<void>;
+  /** Parses a Kafka message value once; a value that is not an event is marked rejected. */
+  decode(value: Buffer | null, where: Where): Decoded;
+  /** Processes a decoded message; resolves once it is finalized, buffered or a duplicate. */
+  process(decoded: Decoded): Promise<void>;
   /** Processes an event released from a user's buffer (JSON as it was buffered). */
   processJson(json: string): Promise<void>;
   /** Event ids whose lock this process holds right now. */
@@ -146,17 +156,21 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
 
   return {
     held,
-    async processMessage(value, where) {
+    decode(value, where) {
       const json = value?.toString() ?? '';
-      let event: EventMessage;
       try {
-        event = eventMessageSchema.parse(JSON.parse(json));
+        return { event: eventMessageSchema.parse(JSON.parse(json)), json };
       } catch (err) {
         // A poison message is dead-lettered once and never retried: retrying cannot fix it.
         const reason = consumerErrors.INVALID_MESSAGE((err as Error).message.slice(0, 500));
         const bad = invalidEvent(value, where, reason.message);
         const kept = JSON.stringify({ ...bad, payload: { raw: json.slice(0, 4096) } });
-        await processOne(bad, kept, `${reason.code}: ${reason.message}`);
+        return { event: bad, json: kept, rejected: `${reason.code}: ${reason.message}` };
+      }
+    },
+    async process({ event, json, rejected }) {
+      if (rejected !== undefined) {
+        await processOne(event, json, rejected);
         return;
       }
       return processChain(event, json);

@@ -35,7 +35,9 @@ export function createEventRecorder(deps: {
           namespace: deps.namespace,
           body: {
             // client-go's naming: the object's name and a unique hex suffix.
-            metadata: { name: `${event.regarding.name ?? 'evh'}.${now().toString(16)}${randomBytes(3).toString('hex')}` },
+            metadata: {
+              name: `${event.regarding.name ?? 'evh'}.${now().toString(16)}${randomBytes(3).toString('hex')}`,
+            },
             eventTime: new V1MicroTime(now()),
             reportingController: REPORTING_CONTROLLER,
             reportingInstance: deps.instance,

@@ -15,7 +15,9 @@ function scriptedInformer(script: ('ok' | 'error' | 'throw')[]) {
   let stops = 0;
   const informer: InformerLike<string> = {
     on(verb: string, cb: (x: never) => void) {
-      (handlers[verb] ??= []).push(cb as (x?: unknown) => void);
+      const list = handlers[verb] ?? [];
+      list.push(cb as (x?: unknown) => void);
+      handlers[verb] = list;
     },
     async start() {
       const step = script[starts++] ?? 'ok';

@@ -1,4 +1,4 @@
-import type { ProjectQuotaObject } from '@evh/quota';
+import type { EffectiveQuota, ProjectQuotaObject } from '@evh/quota';
 import type { Logger } from 'pino';
 import { createRestartingInformer, type InformerLike } from '../kube/restarting-informer.js';
 import { createWorkQueue } from '../kube/work-queue.js';
@@ -11,6 +11,8 @@ export interface QuotaControllerOptions {
   informer: InformerLike<ProjectQuotaObject> & QuotaObjects;
   namespace: string;
   store: QuotaStore;
+  /** The quota of projects without a resource (none: unlimited); written again every usageRefreshMs. */
+  defaultQuota: EffectiveQuota | undefined;
   writeStatus: StatusWriter;
   usageRefreshMs: number;
   concurrency: number;
@@ -33,6 +35,16 @@ export interface QuotaController {
 export function createQuotaController(options: QuotaControllerOptions): QuotaController {
   const { metrics, logger, store, namespace } = options;
   let queue: ReturnType<typeof createWorkQueue> | undefined;
+  let defaultTimer: NodeJS.Timeout | undefined;
+
+  async function applyDefault(): Promise<void> {
+    try {
+      if (await store.setDefault(options.defaultQuota))
+        logger.info({ quota: options.defaultQuota }, 'default quota set');
+    } catch (err) {
+      logger.warn({ err }, 'writing the default quota failed; trying again');
+    }
+  }
 
   const reconcile = createQuotaReconciler({
     objects: options.informer,
@@ -90,9 +102,14 @@ export function createQuotaController(options: QuotaControllerOptions): QuotaCon
         onError: (key, err, retryInMs) => logger.warn({ err, resource: key, retryInMs }, 'reconcile failed'),
       });
       queue.start();
+      // Rewritten periodically (a no-op when unchanged), so a flushed Redis gets it back.
+      await applyDefault();
+      defaultTimer = setInterval(() => void applyDefault(), options.usageRefreshMs);
       await informer.start();
     },
     async stop() {
+      if (defaultTimer) clearInterval(defaultTimer);
+      defaultTimer = undefined;
       await informer.stop();
       await queue?.stop();
       queue = undefined;

@@ -22,7 +22,7 @@ export KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_URL="redis://127.0.0.1:$redis
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 
 # BENCH=<name> runs one benchmark; by default all of them run.
-benches=${BENCH:-pipeline k6 crashes jobs logs}
+benches=${BENCH:-pipeline k6 crashes fairness jobs logs}
 # k6 comes from the toolchain (cached after the first build).
 [[ " $benches " == *" k6 "* ]] && bash tests/infra/tools.sh build k6
 for bench in $benches; do

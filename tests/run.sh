@@ -20,12 +20,10 @@ trap stop_infra EXIT
 stop_infra
 rm -rf "$run"
 mkdir -p "$run"
-# A Kubernetes API (etcd + kube-apiserver, no nodes) for the controller's tests, started in
-# the background while Redis and Kafka start (it takes about 6 s); built once if missing.
-tools_bin=$(bash tests/infra/tools.sh path)
-if [[ ! -x $tools_bin/etcd || ! -x $tools_bin/kube-apiserver ]]; then
-  bash tests/infra/tools.sh build etcd kube-apiserver
-fi
+# The toolchain the tests use, built once and cached (a no-op when already built): a
+# Kubernetes API (etcd + kube-apiserver, no nodes), the S3 server and helm for the chart.
+bash tests/infra/tools.sh build etcd kube-apiserver versitygw helm
+# The control plane starts in the background while Redis and Kafka start (about 6 s).
 KUBE_DIR="$run/kube" KUBE_PORTS=free bash tests/infra/kube.sh start >"$run/kube-start.log" 2>&1 &
 kube_pid=$!
 bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"

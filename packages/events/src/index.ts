@@ -3,3 +3,4 @@ export * from './event-input.js';
 export * from './event-message.js';
 export * from './job.js';
 export * from './topics.js';
+export * from './topics-env.js';

@@ -5,4 +5,5 @@ export * from './consumer-lag.js';
 export * from './create-kafka.js';
 export * from './ensure-topics.js';
 export * from './errors.js';
+export * from './kafka-env.js';
 export * from './partition-of.js';

@@ -32,3 +32,12 @@ export const envList = (fallback: string) =>
 export const envLogLevel = z
   .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   .default('info');
+
+/** What every service's env schema starts with: where it listens, how it logs and closes. */
+export const serviceEnvShape = (port: number) => ({
+  PORT: envPort(port),
+  HOST: z.string().default('127.0.0.1'),
+  LOG_LEVEL: envLogLevel,
+  /** The whole graceful shutdown is bounded by this, below the pod's grace period. */
+  SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
+});

@@ -1,6 +1,8 @@
-import { CONSUMER_GROUP, DLQ_TOPIC, EVENTS_TOPIC, JOB_WORKERS_GROUP, JOBS_TOPIC } from '@evh/events';
-import { envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
+import { kafkaEnvShape } from '@evh/kafka';
+import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { logsConfigSchema } from '@evh/logs';
+import { redisEnvShape } from '@evh/redis';
 import { storageEnvSchema } from '@evh/storage';
 import { z } from 'zod';
 import { workRangeSchema } from './crashes/simulated-work.js';
@@ -8,16 +10,10 @@ import { workRangeSchema } from './crashes/simulated-work.js';
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export const consumerConfigSchema = storageEnvSchema.extend({
-  PORT: envPort(3002),
-  HOST: z.string().default('127.0.0.1'),
-  LOG_LEVEL: envLogLevel,
-  KAFKA_BROKERS: envList('127.0.0.1:9092'),
-  EVENTS_TOPIC: z.string().min(1).default(EVENTS_TOPIC),
-  DLQ_TOPIC: z.string().min(1).default(DLQ_TOPIC),
-  CONSUMER_GROUP: z.string().min(1).default(CONSUMER_GROUP),
-  EVENTS_PARTITIONS: envInt(12, 1),
-  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-  REDIS_KEY_PREFIX: z.string().default(''),
+  ...serviceEnvShape(3002),
+  ...kafkaEnvShape,
+  ...topicsEnvShape,
+  ...redisEnvShape,
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
   /** Partitions whose batches are handled at the same time. */
@@ -37,7 +33,6 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   QUOTA_REFRESH_MS: envInt(1000, 50),
   /** How long custom counter definitions are cached; a change applies within this. */
   COUNTER_CACHE_MS: envInt(500, 0),
-  JOBS_TOPIC: z.string().min(1).default(JOBS_TOPIC),
   JOB_WORKERS_GROUP: z.string().min(1).default(JOB_WORKERS_GROUP),
   /** Jobs read at the same time by this process (one per partition of `jobs`). */
   JOB_CONCURRENCY: envInt(2, 1),
@@ -61,7 +56,6 @@ export const consumerConfigSchema = storageEnvSchema.extend({
       }
     })
     .pipe(logsConfigSchema),
-  SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 });
 
 export type ConsumerConfig = z.output<typeof consumerConfigSchema>;

@@ -4,11 +4,11 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND } from '@evh/events';
 import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
-import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
-import { createRedis } from '@evh/redis';
+import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
-import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { startServiceRuntime } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
@@ -31,25 +31,16 @@ const SERVICE = 'consumer';
 
 async function main(): Promise<void> {
   const config = parseConfig(consumerConfigSchema, process.env);
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-  exitOnSignals(shutdown);
+  const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
   let stopping = false;
-
-  const tracing = initTracing(SERVICE, process.env);
-  shutdown.register('tracing', () => tracing.shutdown());
-  const registry = createMetricsRegistry(SERVICE);
   const metrics = createConsumerMetrics(registry);
 
-  const redis = createRedis({
+  const redis = await connectRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    name: SERVICE,
-    onError: (err) => logger.warn({ err }, 'redis connection error'),
-  });
-  await redis.connect();
-  shutdown.register('redis', async () => {
-    await redis.quit();
+    name: 'redis',
+    logger,
+    shutdown,
   });
 
   // Project weights and maxInFlight for the fair scheduler, as the controller writes them.

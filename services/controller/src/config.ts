@@ -1,22 +1,19 @@
-import { CONSUMER_GROUP, EVENTS_TOPIC } from '@evh/events';
-import { envBool, envInt, envList, envLogLevel, envPort } from '@evh/lifecycle';
+import { topicsEnvShape } from '@evh/events';
+import { kafkaEnvShape } from '@evh/kafka';
+import { envBool, envInt, serviceEnvShape } from '@evh/lifecycle';
 import { DEFAULT_QUOTA_SOURCE, type EffectiveQuota, quotaModeSchema } from '@evh/quota';
+import { redisEnvShape } from '@evh/redis';
 import { z } from 'zod';
 import type { ScalePolicy } from './scale/scale-decision.js';
 
 export const controllerConfigSchema = z
   .object({
-    PORT: envPort(3003),
-    HOST: z.string().default('127.0.0.1'),
-    LOG_LEVEL: envLogLevel,
-    KAFKA_BROKERS: envList('127.0.0.1:9092'),
-    EVENTS_TOPIC: z.string().min(1).default(EVENTS_TOPIC),
-    CONSUMER_GROUP: z.string().min(1).default(CONSUMER_GROUP),
-    REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
-    REDIS_KEY_PREFIX: z.string().default(''),
+    ...serviceEnvShape(3003),
+    ...kafkaEnvShape,
+    ...topicsEnvShape,
+    ...redisEnvShape,
     /** How often the consumer group's lag is read (the autoscaler's pollInterval). */
     LAG_POLL_INTERVAL_MS: envInt(15_000, 100),
-    SHUTDOWN_TIMEOUT_MS: envInt(9000, 100),
 
     /** auto: use Kubernetes when KUBECONFIG is set or the process runs in a pod. */
     KUBE_MODE: z.enum(['auto', 'on', 'off']).default('auto'),

@@ -3,10 +3,10 @@
 // lag, both only while it holds the Lease. The only impure file of the service.
 import { hostname } from 'node:os';
 import { createKafka } from '@evh/kafka';
-import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
-import { createRedis } from '@evh/redis';
-import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { connectRedis } from '@evh/redis';
+import { startServiceRuntime } from '@evh/telemetry';
 import {
   AppsV1Api,
   CoordinationV1Api,
@@ -31,21 +31,17 @@ const SERVICE = 'controller';
 
 async function main(): Promise<void> {
   const config = parseConfig(controllerConfigSchema, process.env);
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-  exitOnSignals(shutdown);
-
-  const tracing = initTracing(SERVICE, process.env);
-  shutdown.register('tracing', () => tracing.shutdown());
-  const registry = createMetricsRegistry(SERVICE);
+  const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
   const metrics = createControllerMetrics(registry);
   const identity = config.POD_NAME ?? `${hostname()}-${process.pid}`;
   const namespace = watchNamespace(config);
 
-  const redis = createRedis({ url: config.REDIS_URL, keyPrefix: config.REDIS_KEY_PREFIX, name: SERVICE });
-  await redis.connect();
-  shutdown.register('redis', async () => {
-    await redis.quit();
+  const redis = await connectRedis({
+    url: config.REDIS_URL,
+    keyPrefix: config.REDIS_KEY_PREFIX,
+    name: 'redis',
+    logger,
+    shutdown,
   });
   const store = createQuotaStore(redis);
 

@@ -2,11 +2,11 @@
 // everything in reverse order on SIGTERM. The only impure file of the service.
 import { CONSUMER_GROUP } from '@evh/events';
 import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
-import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
-import { createRedis } from '@evh/redis';
+import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
-import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { startServiceRuntime } from '@evh/telemetry';
 import { buildIngestApp } from './app.js';
 import { ingestConfigSchema } from './config.js';
 import { createEventPublisher } from './event-publisher.js';
@@ -18,25 +18,15 @@ const SERVICE = 'ingest';
 
 async function main(): Promise<void> {
   const config = parseConfig(ingestConfigSchema, process.env);
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-  exitOnSignals(shutdown);
-
-  const tracing = initTracing(SERVICE, process.env);
-  shutdown.register('tracing', () => tracing.shutdown());
-
-  const registry = createMetricsRegistry(SERVICE);
+  const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
   const metrics = createIngestMetrics(registry);
 
-  const redis = createRedis({
+  const redis = await connectRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    name: SERVICE,
-    onError: (err) => logger.warn({ err }, 'redis connection error'),
-  });
-  await redis.connect();
-  shutdown.register('redis', async () => {
-    await redis.quit();
+    name: 'redis',
+    logger,
+    shutdown,
   });
   const quotas = createQuotaCache(redis, { refreshMs: config.QUOTA_REFRESH_MS, logger });
   await quotas.start();

@@ -1,7 +1,7 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
-import { createLogger, createShutdown, exitOnSignals, exitOnStartupError, parseConfig } from '@evh/lifecycle';
-import { createRedis } from '@evh/redis';
-import { createMetricsRegistry, initTracing } from '@evh/telemetry';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { connectRedis } from '@evh/redis';
+import { startServiceRuntime } from '@evh/telemetry';
 import { buildReporterApp } from './app.js';
 import { reporterConfigSchema } from './config.js';
 import { createProgressHub } from './jobs/progress-hub.js';
@@ -10,34 +10,22 @@ const SERVICE = 'reporter';
 
 async function main(): Promise<void> {
   const config = parseConfig(reporterConfigSchema, process.env);
-  const logger = createLogger(SERVICE, config.LOG_LEVEL);
-  const shutdown = createShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS });
-  exitOnSignals(shutdown);
+  const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
 
-  const tracing = initTracing(SERVICE, process.env);
-  shutdown.register('tracing', () => tracing.shutdown());
-  const registry = createMetricsRegistry(SERVICE);
-
-  const redis = createRedis({
+  const redis = await connectRedis({
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
-    name: SERVICE,
-    onError: (err) => logger.warn({ err }, 'redis connection error'),
-  });
-  await redis.connect();
-  shutdown.register('redis', async () => {
-    await redis.quit();
+    name: 'redis',
+    logger,
+    shutdown,
   });
 
   // Pub/sub needs a connection of its own: a subscribed connection runs no other command.
-  const subscriber = createRedis({
+  const subscriber = await connectRedis({
     url: config.REDIS_URL,
-    name: `${SERVICE}-progress`,
-    onError: (err) => logger.warn({ err }, 'redis subscriber connection error'),
-  });
-  await subscriber.connect();
-  shutdown.register('redis-subscriber', async () => {
-    await subscriber.quit();
+    name: 'redis-subscriber',
+    logger,
+    shutdown,
   });
   const hub = createProgressHub(subscriber, config.REDIS_KEY_PREFIX, logger);
   await hub.start();

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { randomName } from '@evh/testing';
+import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { parseAllDocuments } from 'yaml';
+
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+const helm = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/helm');
+const chart = join(root, 'charts/event-horizon');
+
+function run(args: string[]): string {
+  const r = spawnSync(helm, args, { encoding: 'utf8' });
+  assert.equal(r.status, 0, `helm ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+function render(namespace: string): KubernetesObject[] {
+  const out = run(['template', 'evh', chart, '--namespace', namespace, '--include-crds']);
+  return parseAllDocuments(out)
+    .map((d) => d.toJSON() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => o !== null);
+}
+
+test('helm lint passes', () => {
+  assert.match(run(['lint', chart]), /0 chart\(s\) failed/);
+});
+
+test('the chart carries the generated CRD and the same RBAC rules as manifests/', () => {
+  assert.equal(
+    readFileSync(join(chart, 'crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
+    readFileSync(join(root, 'manifests/crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
+    'charts/event-horizon/crds must be a copy of manifests/crds (cp it after make generate)',
+  );
+  const generated = parseAllDocuments(readFileSync(join(root, 'manifests/rbac/controller.yaml'), 'utf8'))
+    .map((d) => d.toJSON() as { kind: string; rules?: unknown[] })
+    .find((o) => o.kind === 'Role');
+  const rendered = render('event-horizon').find((o) => o.kind === 'Role') as
+    | { rules?: unknown[] }
+    | undefined;
+  // The chart names its own Lease and consumer Deployment after the release.
+  const named = JSON.stringify(rendered?.rules)
+    .replaceAll('"evh-controller"', '"<lease>"')
+    .replaceAll('"evh-consumer"', '"<consumer>"');
+  const expected = JSON.stringify(generated?.rules)
+    .replaceAll('"evh-controller"', '"<lease>"')
+    .replaceAll('"evh-consumer"', '"<consumer>"');
+  assert.equal(named, expected);
+});
+
+test('every rendered object is accepted by a real kube-apiserver (server-side dry run)', async () => {
+  const kc = new KubeConfig();
+  kc.loadFromFile(
+    process.env.KUBECONFIG ?? assert.fail('KUBECONFIG is not set: run the tests with `make test`'),
+  );
+  const api = KubernetesObjectApi.makeApiClient(kc);
+  const namespace = randomName('chart').toLowerCase();
+  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  try {
+    const objects = render(namespace);
+    assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), [
+      'ConfigMap',
+      'CustomResourceDefinition',
+      'Deployment',
+      'Role',
+      'RoleBinding',
+      'Service',
+      'ServiceAccount',
+    ]);
+    for (const object of objects) {
+      if (object.kind !== 'CustomResourceDefinition') object.metadata = { ...object.metadata, namespace };
+      // dryRun=All: validated and admitted by the API server, stored nowhere.
+      await api.create(object, undefined, 'All');
+    }
+  } finally {
+    await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+  }
+});

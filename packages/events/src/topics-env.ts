@@ -11,3 +11,16 @@ export const topicsEnvShape = {
   /** Partitions of the topics a service creates when they are missing. */
   EVENTS_PARTITIONS: z.coerce.number().int().min(1).default(12),
 };
+
+/** The topics every service makes sure exist at start-up (whichever starts first creates them). */
+export function platformTopics(config: {
+  EVENTS_TOPIC: string;
+  DLQ_TOPIC: string;
+  JOBS_TOPIC: string;
+  EVENTS_PARTITIONS: number;
+}): { topic: string; numPartitions: number }[] {
+  return [config.EVENTS_TOPIC, config.DLQ_TOPIC, config.JOBS_TOPIC].map((topic) => ({
+    topic,
+    numPartitions: config.EVENTS_PARTITIONS,
+  }));
+}

@@ -2,7 +2,7 @@
 // order per user, dead-letters what keeps failing. The only impure file of the service.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LOG_LINE_KIND } from '@evh/events';
+import { LOG_LINE_KIND, platformTopics } from '@evh/events';
 import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
@@ -51,11 +51,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-    { topic: config.JOBS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-  ]);
+  await ensureTopics(admin, platformTopics(config));
   const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
   const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();

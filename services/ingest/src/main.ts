@@ -1,6 +1,6 @@
 // The ingest process: reads config, opens connections, wires the app, listens, and closes
 // everything in reverse order on SIGTERM. The only impure file of the service.
-import { CONSUMER_GROUP } from '@evh/events';
+import { CONSUMER_GROUP, platformTopics } from '@evh/events';
 import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
@@ -35,11 +35,7 @@ async function main(): Promise<void> {
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [
-    { topic: config.EVENTS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-    { topic: config.DLQ_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-    { topic: config.JOBS_TOPIC, numPartitions: config.EVENTS_PARTITIONS },
-  ]);
+  await ensureTopics(admin, platformTopics(config));
   await admin.disconnect();
 
   const producer = kafka.producer({

@@ -12,5 +12,6 @@ export const ingestErrors = defineErrors({
   UPLOAD_TOO_LARGE: { status: 413, retriable: false },
   UPLOAD_MISSING_FILE: { status: 400, retriable: false },
   UPLOAD_EMPTY: { status: 400, retriable: false },
+  UPLOAD_INCOMPLETE: { status: 400, retriable: false },
   UPLOAD_BAD_FIELD: { status: 400, retriable: false },
 });

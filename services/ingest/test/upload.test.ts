@@ -170,6 +170,16 @@ describe('POST /api/v1/files/upload', () => {
     });
   }
 
+  test('a multipart body cut off mid-file is a 400, and nothing is stored', async () => {
+    const { payload, headers } = multipart([
+      { name: 'file', value: 'line 1\nline 2\n', filename: 'cut.log' },
+    ]);
+    const cut = payload.subarray(0, payload.length - 20);
+    const res = await app.inject({ method: 'POST', url: '/api/v1/files/upload', headers, payload: cut });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.ok(res.json().message.length > 0);
+  });
+
   test('a JSON body is 415: uploads are multipart', async () => {
     const res = await app.inject({ method: 'POST', url: '/api/v1/files/upload', payload: { file: 'x' } });
     assert.equal(res.statusCode, 415);

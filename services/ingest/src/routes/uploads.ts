@@ -58,7 +58,7 @@ async function receiveUpload(
   for await (const part of request.parts()) {
     if (part.type === 'field') fields[part.fieldname] = String(part.value);
     else if (part.fieldname !== 'file' || stored) part.file.resume();
-    else stored = await storeFilePart(part, jobId, deps);
+    else stored = await storeFilePart(request, part, jobId, deps);
   }
   if (!stored) throw ingestErrors.UPLOAD_MISSING_FILE('the multipart body has no field named file');
   if (stored.bytes === 0) {
@@ -68,7 +68,32 @@ async function receiveUpload(
   return { stored, fields };
 }
 
+/**
+ * A body that ends (or a connection that closes) before the file part did never ends the
+ * file stream by itself: the upload would wait forever. Fail it instead.
+ */
+function failIfBodyEndsEarly(request: FastifyRequest, part: MultipartFile): () => void {
+  let done = false;
+  part.file.once('end', () => {
+    done = true;
+  });
+  const check = () =>
+    setImmediate(() => {
+      if (!done && !part.file.destroyed) {
+        part.file.destroy(ingestErrors.UPLOAD_INCOMPLETE('the request ended before the file did'));
+      }
+    });
+  request.raw.once('end', check);
+  request.raw.once('close', check);
+  return () => {
+    done = true;
+    request.raw.off('end', check);
+    request.raw.off('close', check);
+  };
+}
+
 async function storeFilePart(
+  request: FastifyRequest,
   part: MultipartFile,
   jobId: string,
   deps: UploadRoutesDeps,
@@ -83,13 +108,18 @@ async function storeFilePart(
   }
   const key = `uploads/${jobId}/${fileName}`;
   const { counter, bytes } = byteCounter(deps.maxUploadBytes);
+  // pipe() does not forward errors: a failed file stream must fail what reads from it.
+  part.file.once('error', (err) => counter.destroy(err));
+  const stopWatching = failIfBodyEndsEarly(request, part);
   try {
     await deps.store.put(key, part.file.pipe(counter));
   } catch (err) {
-    // Too large, the client went away, or the store failed: nothing half-written stays.
+    // Too large, cut off, the client went away, or the store failed: nothing half-written stays.
     part.file.resume();
     await deps.store.delete(key).catch(() => {});
     throw err;
+  } finally {
+    stopWatching();
   }
   return { key, bytes: bytes(), fileName, format };
 }

@@ -3,6 +3,7 @@ import { Transform } from 'node:stream';
 import { type FileFormat, JOBS_TOPIC, projectIdSchema } from '@evh/events';
 import { routeDoc } from '@evh/http';
 import type { BatchingProducer } from '@evh/kafka';
+import { isCodedError } from '@evh/lifecycle';
 import type { ObjectStore } from '@evh/storage';
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
@@ -55,10 +56,18 @@ async function receiveUpload(
 ): Promise<{ stored: StoredUpload; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   let stored: StoredUpload | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'field') fields[part.fieldname] = String(part.value);
-    else if (part.fieldname !== 'file' || stored) part.file.resume();
-    else stored = await storeFilePart(request, part, jobId, deps);
+  try {
+    for await (const part of request.parts()) {
+      if (part.type === 'field') fields[part.fieldname] = String(part.value);
+      else if (part.fieldname !== 'file' || stored) part.file.resume();
+      else stored = await storeFilePart(part, jobId, deps);
+    }
+  } catch (err) {
+    if (stored) await deps.store.delete(stored.key).catch(() => {});
+    // Our own refusals and the multipart plugin's limits carry a status; a body the parser
+    // could not read to its end ("Unexpected end of multipart data") is the client's, a 400.
+    if (isCodedError(err) || (err as { statusCode?: number }).statusCode !== undefined) throw err;
+    throw ingestErrors.UPLOAD_INCOMPLETE(`the multipart body is malformed: ${(err as Error).message}`);
   }
   if (!stored) throw ingestErrors.UPLOAD_MISSING_FILE('the multipart body has no field named file');
   if (stored.bytes === 0) {
@@ -69,31 +78,22 @@ async function receiveUpload(
 }
 
 /**
- * A body that ends (or a connection that closes) before the file part did never ends the
- * file stream by itself: the upload would wait forever. Fail it instead.
+ * A multipart body cut off mid-file leaves the file stream destroyed without an 'error' or
+ * 'end' (busboy may have given up before our listeners exist), and anything piped from it
+ * would wait forever. Fail what reads it instead: at once when it is already destroyed, or
+ * when it closes without having ended.
  */
-function failIfBodyEndsEarly(request: FastifyRequest, part: MultipartFile): () => void {
-  let done = false;
-  part.file.once('end', () => {
-    done = true;
+function failWhenCutOff(part: MultipartFile, reader: Transform): void {
+  const cutOff = () => ingestErrors.UPLOAD_INCOMPLETE('the request ended before the file did');
+  // Already cut off: refuse before anything reads it (no reader exists to take an error yet).
+  if (part.file.destroyed && !part.file.readableEnded) throw cutOff();
+  part.file.once('error', (err) => reader.destroy(err));
+  part.file.once('close', () => {
+    if (!part.file.readableEnded && !reader.destroyed) reader.destroy(cutOff());
   });
-  const check = () =>
-    setImmediate(() => {
-      if (!done && !part.file.destroyed) {
-        part.file.destroy(ingestErrors.UPLOAD_INCOMPLETE('the request ended before the file did'));
-      }
-    });
-  request.raw.once('end', check);
-  request.raw.once('close', check);
-  return () => {
-    done = true;
-    request.raw.off('end', check);
-    request.raw.off('close', check);
-  };
 }
 
 async function storeFilePart(
-  request: FastifyRequest,
   part: MultipartFile,
   jobId: string,
   deps: UploadRoutesDeps,
@@ -108,9 +108,8 @@ async function storeFilePart(
   }
   const key = `uploads/${jobId}/${fileName}`;
   const { counter, bytes } = byteCounter(deps.maxUploadBytes);
-  // pipe() does not forward errors: a failed file stream must fail what reads from it.
-  part.file.once('error', (err) => counter.destroy(err));
-  const stopWatching = failIfBodyEndsEarly(request, part);
+  // pipe() does not forward errors: a failed or cut-off file stream must fail its reader.
+  failWhenCutOff(part, counter);
   try {
     await deps.store.put(key, part.file.pipe(counter));
   } catch (err) {
@@ -118,8 +117,6 @@ async function storeFilePart(
     part.file.resume();
     await deps.store.delete(key).catch(() => {});
     throw err;
-  } finally {
-    stopWatching();
   }
   return { key, bytes: bytes(), fileName, format };
 }

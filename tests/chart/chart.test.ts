@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { randomName } from '@evh/testing';
-import { KubeConfig, type KubernetesObject, KubernetesObjectApi } from '@kubernetes/client-node';
+import { KubeConfig, type KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -73,8 +73,9 @@ test('every rendered object is accepted by a real kube-apiserver (server-side dr
     ]);
     for (const object of objects) {
       if (object.kind !== 'CustomResourceDefinition') object.metadata = { ...object.metadata, namespace };
-      // dryRun=All: validated and admitted by the API server, stored nowhere.
-      await api.create(object, undefined, 'All');
+      // Server-side apply with dryRun=All: validated and admitted by the API server, stored
+      // nowhere, and indifferent to the CRD already existing (the controller tests install it).
+      await api.patch(object, undefined, 'All', 'evh-chart-test', true, PatchStrategy.ServerSideApply);
     }
   } finally {
     await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });

@@ -31,7 +31,7 @@ const SERVICE = 'controller';
 
 async function main(): Promise<void> {
   const config = parseConfig(controllerConfigSchema, process.env);
-  const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
+  const { logger, shutdown, registry } = startServiceRuntime(SERVICE, config, process.env);
   const metrics = createControllerMetrics(registry);
   const identity = config.POD_NAME ?? `${hostname()}-${process.pid}`;
   const namespace = watchNamespace(config);

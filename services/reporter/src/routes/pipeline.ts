@@ -1,5 +1,12 @@
+import { eventIdSchema } from '@evh/events';
+import { parseInput, routeDoc } from '@evh/http';
 import { pipelineKeys as k, type Redis } from '@evh/redis';
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+
+const tags = ['pipeline'];
+const eventParams = z.object({ eventId: eventIdSchema });
+const dlqQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) });
 
 const INT_FIELDS = new Set(['processedAt', 'attempts', 'seq', 'queuedAt']);
 
@@ -11,29 +18,38 @@ function typed(hash: Record<string, string>): Record<string, string | number> {
 
 /** Read side of the event pipeline: one event's final state, the counters, the DLQ. */
 export function registerPipelineRoutes(app: FastifyInstance, redis: Redis): void {
-  app.get<{ Params: { eventId: string } }>('/v1/events/:eventId', async (request, reply) => {
-    const hash = await redis.hgetall(k.event(request.params.eventId));
-    if (Object.keys(hash).length === 0) {
-      return reply.code(404).send({
-        code: 'EVENT_NOT_FOUND',
-        message: `event ${request.params.eventId} is not finalized (unknown, buffered or in progress)`,
-      });
-    }
-    return { eventId: request.params.eventId, ...typed(hash) };
-  });
+  app.get(
+    '/v1/events/:eventId',
+    routeDoc({ summary: "An event's final state", tags, params: eventParams }),
+    async (request, reply) => {
+      const { eventId } = parseInput(eventParams, request.params);
+      const hash = await redis.hgetall(k.event(eventId));
+      if (Object.keys(hash).length === 0) {
+        return reply.code(404).send({
+          code: 'EVENT_NOT_FOUND',
+          message: `event ${eventId} is not finalized (unknown, buffered or in progress)`,
+        });
+      }
+      return { eventId, ...typed(hash) };
+    },
+  );
 
-  app.get('/v1/pipeline/counters', async () => {
+  app.get('/v1/pipeline/counters', routeDoc({ summary: 'Pipeline-wide counters', tags }), async () => {
     const hash = await redis.hgetall(k.counters());
     return Object.fromEntries(Object.entries(hash).map(([key, v]) => [key, Number(v)]));
   });
 
-  app.get<{ Querystring: { limit?: string } }>('/v1/dlq', async (request) => {
-    const limit = Math.min(Math.max(Number(request.query.limit ?? 50) || 50, 1), 500);
-    const ids = await redis.lrange(k.dlqList(), -limit, -1);
-    const entries = await Promise.all(ids.map((id) => redis.hgetall(k.dlq(id))));
-    return {
-      total: await redis.llen(k.dlqList()),
-      items: ids.map((id, i) => ({ eventId: id, ...typed(entries[i] ?? {}) })).reverse(),
-    };
-  });
+  app.get(
+    '/v1/dlq',
+    routeDoc({ summary: 'The latest dead letters', tags, querystring: dlqQuery }),
+    async (request) => {
+      const { limit } = parseInput(dlqQuery, request.query, 'query');
+      const ids = await redis.lrange(k.dlqList(), -limit, -1);
+      const entries = await Promise.all(ids.map((id) => redis.hgetall(k.dlq(id))));
+      return {
+        total: await redis.llen(k.dlqList()),
+        items: ids.map((id, i) => ({ eventId: id, ...typed(entries[i] ?? {}) })).reverse(),
+      };
+    },
+  );
 }

@@ -88,6 +88,10 @@ describe('upload jobs on the local object store', () => {
       assert.ok(kinds.has(kind), kind);
     const projectAnomalies = (await f.read(`/v1/projects/${projectId}/anomalies`)).json;
     assert.ok(projectAnomalies.total >= PLANTED.length);
+    // And counted in the consumer's metrics.
+    const metrics = await (await fetch(`${f.consumer.url}/metrics`)).text();
+    const unknown = /evh_logs_anomalies_total\{kind="unknown_status"[^}]*\} (\d+)/.exec(metrics);
+    assert.ok(Number(unknown?.[1]) >= 4, `unknown_status anomalies in /metrics: ${unknown?.[0]}`);
   });
 
   test('the WebSocket sends the state on connect, then each stage in order up to completed', async () => {

@@ -3,6 +3,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 export interface ConsumerMetrics {
   events: Counter<'outcome'>;
   gapsSkipped: Counter;
+  anomalies: Counter<'kind'>;
   batches: Counter;
   processSeconds: Histogram;
 }
@@ -13,6 +14,12 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
       name: 'evh_consumer_events_total',
       help: 'Events handled, by outcome (processed, failed, duplicate, buffered, late)',
       labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    anomalies: new Counter({
+      name: 'evh_logs_anomalies_total',
+      help: 'Anomalies found in uploaded log files, by kind',
+      labelNames: ['kind'],
       registers: [registry],
     }),
     gapsSkipped: new Counter({

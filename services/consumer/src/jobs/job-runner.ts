@@ -32,6 +32,8 @@ export interface JobRunnerDeps {
   /** Called between chunks: keeps the group membership alive; throws when we must stop. */
   heartbeat(): Promise<void>;
   isStopping(): boolean;
+  /** Told of each chunk's anomalies once they are recorded (metrics). */
+  onAnomalies?(anomalies: Anomaly[]): void;
 }
 
 export type JobOutcome = 'read' | 'completed' | 'failed' | 'skipped' | 'abandoned';
@@ -130,6 +132,7 @@ async function readFromCheckpoint(
     analyzer.anomalies.items.length = 0;
     const c: Checkpoint = { ...chunk.counts(), offset, line, anomalies };
     await deps.jobs.checkpoint(jobId, projectId, c);
+    deps.onAnomalies?.(anomalies);
     chunk = new Chunk();
     await deps.heartbeat();
   }

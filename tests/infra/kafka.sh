@@ -52,6 +52,9 @@ transaction.state.log.min.isr=1
 group.initial.rebalance.delay.ms=0
 auto.create.topics.enable=false
 log.retention.hours=72
+# As the topics the services create (MAX_MESSAGE_BYTES): a 5 MB request fits in one record batch.
+message.max.bytes=16777216
+replica.fetch.max.bytes=16777216
 PROPS
   cat >"$dir/log4j.properties" <<'L4J'
 log4j.rootLogger=INFO, stdout

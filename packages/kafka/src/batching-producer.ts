@@ -6,6 +6,11 @@ export interface BatchingProducerOptions {
   lingerMs: number;
   /** A batch is sent at once when it holds this many messages. */
   maxBatchMessages: number;
+  /**
+   * A batch is sent at once when its values reach this many bytes, which bounds a
+   * partition's record batch below the topic's max.message.bytes. Default 4 MB.
+   */
+  maxBatchBytes?: number;
   /** A write not acknowledged within this fails with KAFKA_UNAVAILABLE. */
   sendTimeoutMs: number;
 }
@@ -35,6 +40,8 @@ export function createBatchingProducer(
 ): BatchingProducer {
   let queue: Pending[] = [];
   let queued = 0;
+  let queuedBytes = 0;
+  const maxBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
   let timer: NodeJS.Timeout | undefined;
   let closed = false;
   const sending = new Set<Promise<void>>();
@@ -46,6 +53,7 @@ export function createBatchingProducer(
     const batch = queue;
     queue = [];
     queued = 0;
+    queuedBytes = 0;
     const byTopic = new Map<string, Message[]>();
     for (const p of batch) {
       const list = byTopic.get(p.topic);
@@ -97,7 +105,9 @@ export function createBatchingProducer(
       return new Promise<void>((resolve, reject) => {
         queue.push({ topic, messages, resolve, reject });
         queued += messages.length;
-        if (queued >= options.maxBatchMessages) flush();
+        for (const m of messages)
+          queuedBytes += typeof m.value === 'string' ? m.value.length : (m.value?.length ?? 0);
+        if (queued >= options.maxBatchMessages || queuedBytes >= maxBytes) flush();
         else timer ??= setTimeout(flush, options.lingerMs);
       });
     },

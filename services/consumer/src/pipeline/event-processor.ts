@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DeadLetter, type EventMessage, eventMessageSchema } from '@evh/events';
+import { type DeadLetter, type EventMessage, eventIdSchema, eventMessageSchema } from '@evh/events';
 import type { Logger } from 'pino';
 import { consumerErrors } from '../errors.js';
 import type { ConsumerMetrics } from '../metrics.js';
@@ -139,7 +139,8 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     let id = `invalid:${where.topic}:${where.partition}:${where.offset}`;
     try {
       const raw = JSON.parse(value?.toString() ?? '') as { id?: unknown };
-      if (typeof raw.id === 'string' && /^[A-Za-z0-9._:-]{1,128}$/.test(raw.id)) id = raw.id;
+      const parsed = eventIdSchema.safeParse(raw.id);
+      if (parsed.success) id = parsed.data;
     } catch {
       // not JSON at all: keep the offset-derived id
     }

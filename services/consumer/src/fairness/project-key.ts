@@ -1,12 +1,7 @@
-import { CRASH_KIND, type EventMessage, INVALID_CRASH_KIND, projectIdSchema } from '@evh/events';
+import { CRASH_KIND, type EventMessage, INVALID_CRASH_KIND, payloadProject } from '@evh/events';
 
 /** The key of events that name no project: they share one flow of the fair scheduler. */
 export const NO_PROJECT = '';
-
-function validProject(value: unknown): string | undefined {
-  const parsed = projectIdSchema.safeParse(value);
-  return parsed.success ? parsed.data : undefined;
-}
 
 /**
  * The project a message of the `events` topic is charged to, by the same rule the ingest
@@ -23,5 +18,6 @@ export function projectKeyOf(message: EventMessage): string {
       : m.kind === INVALID_CRASH_KIND
         ? m.invalid?.projectId
         : m.payload.projectId;
-  return validProject(raw) ?? NO_PROJECT;
+  // The same check as the ingest's, wherever the id sits in the message.
+  return payloadProject({ projectId: raw }) ?? NO_PROJECT;
 }

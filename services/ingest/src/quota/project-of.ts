@@ -1,4 +1,4 @@
-import { type EventInput, projectIdSchema } from '@evh/events';
+import { type EventInput, payloadProject } from '@evh/events';
 
 /**
  * Which requests count against a project's quota: a crash report always (its projectId);
@@ -7,6 +7,5 @@ import { type EventInput, projectIdSchema } from '@evh/events';
  * project and is only user-limited. The consumer charges messages by the same rule.
  */
 export function projectOfEvent(input: EventInput): string | undefined {
-  const parsed = projectIdSchema.safeParse((input.payload as { projectId?: unknown }).projectId);
-  return parsed.success ? parsed.data : undefined;
+  return payloadProject(input.payload);
 }

@@ -4,16 +4,14 @@ import { httpErrors, parseInput, routeDoc } from '@evh/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { CrashStore } from '../crashes/crash-store.js';
+import { pageQuery } from './page-query.js';
 
 const project = z.object({ projectId: projectIdSchema });
 const counterParams = project.extend({ name: counterNameSchema });
 const issueNumber = z.coerce.number().int().positive();
 const issueParams = project.extend({ number: issueNumber });
 const eventParams = issueParams.extend({ n: z.coerce.number().int().positive() });
-const page = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-  offset: z.coerce.number().int().min(0).max(100_000).default(0),
-});
+const page = pageQuery(20, 100);
 const order = z.enum(['asc', 'desc']).default('desc');
 const issueQuery = page.extend({
   status: z.enum(['open', 'resolved', 'ignored']).optional(),

@@ -3,13 +3,11 @@ import { httpErrors, parseInput, routeDoc } from '@evh/http';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { JobReader } from '../jobs/job-reader.js';
+import { pageQuery } from './page-query.js';
 
 const jobParams = z.object({ job_id: z.string().uuid('must be a job id (a UUID)') });
 const projectParams = z.object({ projectId: projectIdSchema });
-const page = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
-});
+const page = pageQuery(100, 500);
 
 /** Upload jobs and the payment-log analytics their lines feed. */
 export function registerJobRoutes(app: FastifyInstance, jobs: JobReader): void {

@@ -141,7 +141,10 @@ async function scenario(concurrency: number): Promise<Scenario> {
 async function main() {
   // The default consumer, and one with room for only ~4× one project's quota
   // (8 at a time × 20 ms), where A's admitted share really competes with B's.
-  const runs = [await scenario(64), await scenario(8)];
+  // FAIRNESS_CONCURRENCY="64" runs one of them (a quicker look while tuning).
+  const levels = (process.env.FAIRNESS_CONCURRENCY ?? '64 8').split(/\s+/).filter(Boolean).map(Number);
+  const runs: Scenario[] = [];
+  for (const level of levels) runs.push(await scenario(level));
   const ms = (l: number[], p: number) => `${percentile(l, p).toFixed(0)} ms`;
   const ratio = (r: Scenario, p: number) => (percentile(r.withFlood, p) / percentile(r.alone, p)).toFixed(2);
   const rows = runs.map(

@@ -10,7 +10,7 @@ const PER_USER = 50; // 10,000 events
 let f: PipelineFixture;
 before(async () => {
   // A slow consumer (2 at a time) so that the interruptions land mid-stream.
-  f = await startPipeline({ CONSUMER_CONCURRENCY: '2', PARTITIONS_CONCURRENTLY: '2' });
+  f = await startPipeline({ CONSUMER_CONCURRENCY: '2' });
 });
 after(async () => {
   await f?.close();

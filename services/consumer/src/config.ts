@@ -16,8 +16,16 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   ...redisEnvShape,
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
-  /** Partitions whose batches are handled at the same time. */
-  PARTITIONS_CONCURRENTLY: envInt(12, 1),
+  /** A partition is no longer fetched while this many of its messages are unfinished. */
+  MAX_PENDING_PER_PARTITION: envInt(1000, 1),
+  /** ...or while their values add up to this many bytes. */
+  MAX_PENDING_BYTES_PER_PARTITION: envInt(8 * 1024 * 1024, 1024),
+  /** Each partition's finished prefix is committed this often. */
+  OFFSET_COMMIT_INTERVAL_MS: envInt(200, 10),
+  /** A message not finalized because Redis or Kafka failed is read again after this. */
+  REDELIVERY_DELAY_MS: envInt(1000, 0),
+  /** At shutdown, running events get this long to finish before the group is left. */
+  DRAIN_TIMEOUT_MS: envInt(5000, 0),
   MAX_ATTEMPTS: envInt(3, 1),
   RETRY_BACKOFF_MS: envInt(50, 0),
   LOCK_TTL_MS: envInt(30_000, 100),

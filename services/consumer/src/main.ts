@@ -18,7 +18,7 @@ import { policyFromQuotas } from './fairness/quota-policy.js';
 import { createJobStore } from './jobs/job-store.js';
 import { createJobBatchHandler } from './jobs/job-worker.js';
 import { createLogLineHandler } from './jobs/log-line-handler.js';
-import { createBatchHandler } from './kafka/batch-handler.js';
+import { createEventDispatcher } from './kafka/event-dispatcher.js';
 import { createPartitionProgress } from './kafka/partition-progress.js';
 import { createConsumerMetrics } from './metrics.js';
 import { createApplyEvent } from './pipeline/apply-event.js';
@@ -112,6 +112,7 @@ async function main(): Promise<void> {
 
   const lanes = createUserLanes();
   const progress = createPartitionProgress();
+  const topic = config.EVENTS_TOPIC;
   const consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
     sessionTimeout: config.SESSION_TIMEOUT_MS,
@@ -119,10 +120,32 @@ async function main(): Promise<void> {
     maxWaitTimeInMs: 100,
     allowAutoTopicCreation: false,
   });
+  const dispatcher = createEventDispatcher({
+    processor,
+    lanes,
+    scheduler: createFairScheduler({
+      capacity: config.CONSUMER_CONCURRENCY,
+      policyOf: policyFromQuotas(quotas),
+    }),
+    metrics,
+    logger,
+    progress,
+    tracer: tracing.enabled ? tracing.tracer : undefined,
+    maxPendingMessages: config.MAX_PENDING_PER_PARTITION,
+    maxPendingBytes: config.MAX_PENDING_BYTES_PER_PARTITION,
+    redeliveryDelayMs: config.REDELIVERY_DELAY_MS,
+    control: {
+      pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
+      resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
+      seek: (partition, offset) => consumer.seek({ topic, partition, offset }),
+      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic, ...o }))),
+    },
+  });
+  metrics.observePending(() => dispatcher.pending);
   let kafkaUp = false;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
     kafkaUp = true;
-    progress.assigned(payload.memberAssignment[config.EVENTS_TOPIC] ?? []);
+    dispatcher.assigned(payload.memberAssignment[topic] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
@@ -131,28 +154,20 @@ async function main(): Promise<void> {
   shutdown.register('kafka-consumer', async () => {
     stopping = true;
     kafkaUp = false;
-    // disconnect() waits for the running batches, then leaves the group.
+    // Running events finish (bounded) and their offsets are committed; queued ones are
+    // left to the next owner of the partition. Then the group is left.
+    await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
     await consumer.disconnect();
   });
-  await consumer.subscribe({ topics: [config.EVENTS_TOPIC], fromBeginning: true });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
-    eachBatch: createBatchHandler({
-      processor,
-      lanes,
-      scheduler: createFairScheduler({
-        capacity: config.CONSUMER_CONCURRENCY,
-        policyOf: policyFromQuotas(quotas),
-      }),
-      metrics,
-      logger,
-      progress,
-      tracer: tracing.enabled ? tracing.tracer : undefined,
-      commit: (topic, partition, offset) => consumer.commitOffsets([{ topic, partition, offset }]),
-    }),
+    // eachBatch only queues the batch: one at a time is plenty.
+    partitionsConsumedConcurrently: 1,
+    eachBatch: (payload) => dispatcher.handleBatch(payload),
   });
+  dispatcher.start(config.OFFSET_COMMIT_INTERVAL_MS);
 
   const jobConsumer = kafka.consumer({
     groupId: config.JOB_WORKERS_GROUP,

@@ -1,4 +1,4 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 export interface ConsumerMetrics {
   events: Counter<'outcome'>;
@@ -6,6 +6,8 @@ export interface ConsumerMetrics {
   anomalies: Counter<'kind'>;
   batches: Counter;
   processSeconds: Histogram;
+  /** Reports the messages fetched and not yet finalized, read at scrape time. */
+  observePending(read: () => number): void;
 }
 
 export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
@@ -28,8 +30,8 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
       registers: [registry],
     }),
     batches: new Counter({
-      name: 'evh_consumer_batches_committed_total',
-      help: 'Fetched batches fully finalized and committed',
+      name: 'evh_consumer_batches_total',
+      help: 'Fetched batches handed to processing',
       registers: [registry],
     }),
     processSeconds: new Histogram({
@@ -38,5 +40,15 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),
+    observePending(read) {
+      new Gauge({
+        name: 'evh_consumer_pending_messages',
+        help: 'Messages fetched and not yet finalized (bounded per partition by back-pressure)',
+        registers: [registry],
+        collect() {
+          this.set(read());
+        },
+      });
+    },
   };
 }

@@ -1,0 +1,263 @@
+import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import { contextFromHeaders, inSpan } from '@evh/telemetry';
+import { context, type Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { FairScheduler } from '../fairness/fair-scheduler.js';
+import { projectKeyOf } from '../fairness/project-key.js';
+import type { ConsumerMetrics } from '../metrics.js';
+import type { EventProcessor } from '../pipeline/event-processor.js';
+import type { UserLanes } from '../pipeline/user-lanes.js';
+import { createOffsetTracker, type OffsetTracker } from './offset-tracker.js';
+import type { PartitionProgress } from './partition-progress.js';
+
+/** What the dispatcher asks of the Kafka consumer, for one topic. */
+export interface PartitionControl {
+  pause(partition: number): void;
+  resume(partition: number): void;
+  /** The next fetch of the partition starts at `offset`. */
+  seek(partition: number, offset: string): void;
+  commit(offsets: { partition: number; offset: string }[]): Promise<void>;
+}
+
+export interface EventDispatcherOptions {
+  processor: EventProcessor;
+  lanes: UserLanes;
+  /** Shares the consumer's capacity among projects by weight (ProjectQuota). */
+  scheduler: FairScheduler;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  progress: PartitionProgress;
+  control: PartitionControl;
+  /** A span per message, continuing the producer's trace, when tracing is on. */
+  tracer?: Tracer;
+  /** A partition stops being fetched while this many of its messages are unfinished... */
+  maxPendingMessages: number;
+  /** ...or while their values add up to this many bytes. */
+  maxPendingBytes: number;
+  /** Wait before a message whose processing failed (Redis or Kafka down) is read again. */
+  redeliveryDelayMs: number;
+}
+
+export interface EventDispatcher {
+  /** kafkajs's eachBatch: hands the batch to processing and returns without waiting for it. */
+  handleBatch(payload: EachBatchPayload): Promise<void>;
+  /** A new assignment: what was handed out before is redelivered from the committed offsets. */
+  assigned(partitions: number[]): void;
+  /** Commits each partition's finished prefix; one commit at a time. */
+  commit(): Promise<void>;
+  /** Commits every `intervalMs` until drained. */
+  start(intervalMs: number): void;
+  /** Stops dispatching, waits (bounded) for running events, then commits what finished. */
+  drain(timeoutMs: number): Promise<void>;
+  /** Messages handed to processing and not finished. */
+  readonly pending: number;
+}
+
+/** One partition's work in the current generation; replaced wholesale on a reset. */
+interface PartitionState {
+  partition: number;
+  tracker: OffsetTracker;
+  bytes: number;
+  paused: boolean;
+  /** The newest batch ended at the partition's high watermark. */
+  lagZero: boolean;
+  committed: bigint | undefined;
+  /** A failed message is waiting to be read again; batches are ignored until then. */
+  redelivery: NodeJS.Timeout | undefined;
+}
+
+/**
+ * Decouples fetching from processing. kafkajs fetches again only once every batch of the
+ * previous fetch is handled, so awaiting the work there makes a quiet project's event wait
+ * for the slowest batch of a busy one. Here a batch is only queued: each message goes on
+ * its user's lane (one user's events stay in offset order), then through the fair scheduler
+ * (projects share capacity by weight), and the next fetch starts at once. A partition's
+ * offset is committed up to its oldest unfinished message, periodically; a partition with
+ * too much unfinished work is paused until it drains (back-pressure). Everything not
+ * committed is redelivered after a crash or a rebalance, and the Redis side of processing
+ * (dedup marker, lock, seq buffer) makes a redelivered event a no-op.
+ */
+export function createEventDispatcher(options: EventDispatcherOptions): EventDispatcher {
+  const { processor, lanes, scheduler, progress, control, logger, metrics } = options;
+  const states = new Map<number, PartitionState>();
+  let pending = 0;
+  let running = 0;
+  let stopping = false;
+  let committing: Promise<void> | undefined;
+  let idle: (() => void) | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+
+  function fresh(partition: number): PartitionState {
+    const state: PartitionState = {
+      partition,
+      tracker: createOffsetTracker(),
+      bytes: 0,
+      paused: false,
+      lagZero: false,
+      committed: undefined,
+      redelivery: undefined,
+    };
+    states.set(partition, state);
+    return state;
+  }
+
+  /** Forgets a partition's work: queued messages of the old state never start. */
+  function reset(state: PartitionState): void {
+    if (state.redelivery) clearTimeout(state.redelivery);
+    if (states.get(state.partition) === state) states.delete(state.partition);
+    pending -= state.tracker.pending;
+    if (state.paused) control.resume(state.partition);
+  }
+
+  function current(state: PartitionState): boolean {
+    return states.get(state.partition) === state && !stopping;
+  }
+
+  function backPressure(state: PartitionState): void {
+    const over =
+      state.tracker.pending >= options.maxPendingMessages || state.bytes >= options.maxPendingBytes;
+    if (over && !state.paused) {
+      state.paused = true;
+      control.pause(state.partition);
+    } else if (!over && state.paused && state.redelivery === undefined) {
+      // Resumed at half the bound, so a partition does not flap at the edge.
+      const low =
+        state.tracker.pending <= options.maxPendingMessages / 2 && state.bytes <= options.maxPendingBytes / 2;
+      if (low) {
+        state.paused = false;
+        control.resume(state.partition);
+      }
+    }
+  }
+
+  /** Infrastructure failure: read the partition again from the failed message, after a pause. */
+  function redeliverFrom(state: PartitionState, offset: string, err: unknown): void {
+    logger.error({ err, partition: state.partition, offset }, 'event not finalized; reading it again');
+    reset(state);
+    const retry = fresh(state.partition);
+    retry.paused = true;
+    control.pause(state.partition);
+    retry.redelivery = setTimeout(() => {
+      retry.redelivery = undefined;
+      if (states.get(retry.partition) !== retry) return;
+      control.seek(retry.partition, offset);
+      retry.paused = false;
+      control.resume(retry.partition);
+    }, options.redeliveryDelayMs);
+  }
+
+  function process(m: KafkaMessage, where: { topic: string; partition: number; offset: string }) {
+    const decoded = processor.decode(m.value, { ...where, key: m.key?.toString() ?? null });
+    const { tracer } = options;
+    return scheduler.use(projectKeyOf(decoded.event), () =>
+      tracer
+        ? context.with(contextFromHeaders(m.headers), () =>
+            inSpan(tracer, 'process event', () => processor.process(decoded)),
+          )
+        : processor.process(decoded),
+    );
+  }
+
+  async function runOne(state: PartitionState, topic: string, m: KafkaMessage, finish: () => void) {
+    // Stale (reassigned, failed earlier, stopping): left unfinished, so it is redelivered.
+    if (!current(state)) return;
+    running++;
+    try {
+      await process(m, { topic, partition: state.partition, offset: m.offset });
+    } catch (err) {
+      if (current(state)) redeliverFrom(state, m.offset, err);
+      return;
+    } finally {
+      running--;
+      if (running === 0) idle?.();
+    }
+    finish();
+    if (states.get(state.partition) !== state) return;
+    pending--;
+    state.bytes -= m.value?.length ?? 0;
+    backPressure(state);
+    if (state.tracker.pending === 0 && state.lagZero) progress.batchFinished(state.partition, true);
+  }
+
+  function commit(): Promise<void> {
+    committing ??= (async () => {
+      const due: { state: PartitionState; offset: bigint }[] = [];
+      for (const state of states.values()) {
+        const offset = state.tracker.committable;
+        if (offset !== undefined && offset !== state.committed) due.push({ state, offset });
+      }
+      if (due.length === 0) return;
+      try {
+        await control.commit(
+          due.map(({ state, offset }) => ({ partition: state.partition, offset: `${offset}` })),
+        );
+        for (const { state, offset } of due) state.committed = offset;
+      } catch (err) {
+        // A rebalance in progress or the coordinator moving: the next commit carries it.
+        logger.warn({ err }, 'offset commit failed; retrying with the next one');
+      }
+    })().finally(() => {
+      committing = undefined;
+    });
+    return committing;
+  }
+
+  return {
+    get pending() {
+      return pending;
+    },
+    async handleBatch({ batch, resolveOffset }) {
+      if (batch.messages.length === 0 || stopping) return;
+      let state = states.get(batch.partition) ?? fresh(batch.partition);
+      // Waiting to read a failed message again: this fetch raced the pause.
+      if (state.redelivery !== undefined) return;
+      const first = BigInt(batch.messages[0]?.offset ?? '0');
+      if (state.tracker.next !== undefined && first < state.tracker.next) {
+        // Read again from further back (a seek or a new generation we did not see): start over.
+        reset(state);
+        state = fresh(batch.partition);
+      }
+      progress.batchStarted(batch.partition);
+      state.lagZero = batch.offsetLag() === '0';
+      const owner = state;
+      for (const m of batch.messages) {
+        const finish = owner.tracker.add(BigInt(m.offset));
+        pending++;
+        owner.bytes += m.value?.length ?? 0;
+        const user = m.key?.toString() ?? `${batch.partition}:${m.offset}`;
+        void lanes.run(user, () => runOne(owner, batch.topic, m, finish));
+      }
+      // The next fetch continues after this batch; committing waits for the work.
+      resolveOffset(batch.lastOffset());
+      backPressure(owner);
+      metrics.batches.inc();
+    },
+    assigned(partitions) {
+      for (const state of [...states.values()]) reset(state);
+      progress.assigned(partitions);
+    },
+    commit,
+    start(intervalMs) {
+      ticker ??= setInterval(() => void commit(), intervalMs);
+    },
+    async drain(timeoutMs) {
+      stopping = true;
+      if (ticker) clearInterval(ticker);
+      for (const state of states.values()) {
+        if (state.redelivery) clearTimeout(state.redelivery);
+        control.pause(state.partition);
+      }
+      if (running > 0) {
+        let timer: NodeJS.Timeout | undefined;
+        await new Promise<void>((resolve) => {
+          idle = resolve;
+          timer = setTimeout(resolve, timeoutMs);
+        });
+        clearTimeout(timer);
+      }
+      await committing;
+      // `stopping` hides the states from runOne, not from the final commit.
+      await commit();
+    },
+  };
+}

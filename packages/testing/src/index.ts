@@ -1,4 +1,5 @@
 export * from './generated-file.js';
+export * from './metric-value.js';
 export * from './random-name.js';
 export * from './service-process.js';
 export * from './test-env.js';

@@ -5,6 +5,7 @@ export interface ConsumerMetrics {
   gapsSkipped: Counter;
   anomalies: Counter<'kind'>;
   batches: Counter;
+  redeliveries: Counter;
   processSeconds: Histogram;
   /** Reports the messages fetched and not yet finalized, read at scrape time. */
   observePending(read: () => number): void;
@@ -32,6 +33,11 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     batches: new Counter({
       name: 'evh_consumer_batches_total',
       help: 'Fetched batches handed to processing',
+      registers: [registry],
+    }),
+    redeliveries: new Counter({
+      name: 'evh_consumer_redeliveries_total',
+      help: 'Messages read again from Kafka because Redis or Kafka failed while they were processed',
       registers: [registry],
     }),
     processSeconds: new Histogram({

@@ -255,16 +255,8 @@ export function controllerEnv(options: {
   };
 }
 
-/** Reads one sample of a Prometheus counter or gauge from a /metrics text. */
-export function metricValue(text: string, name: string, labels = ''): number {
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(`${name}{`) || l.startsWith(`${name} `))
-    ?.trim();
-  if (!labels) return line ? Number(line.split(' ').at(-1)) : 0;
-  const match = text.split('\n').find((l) => l.startsWith(name) && l.includes(labels));
-  return match ? Number(match.split(' ').at(-1)) : 0;
-}
+/** Kept here too: every controller test reads its metrics through this fixture. */
+export { metricValue } from '@evh/testing';
 
 export async function statusOf(
   url: string,

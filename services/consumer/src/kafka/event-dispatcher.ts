@@ -133,6 +133,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   /** Infrastructure failure: read the partition again from the failed message, after a pause. */
   function redeliverFrom(state: PartitionState, offset: string, err: unknown): void {
     logger.error({ err, partition: state.partition, offset }, 'event not finalized; reading it again');
+    metrics.redeliveries.inc();
     reset(state);
     const retry = fresh(state.partition);
     retry.paused = true;
@@ -217,6 +218,8 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
         reset(state);
         state = fresh(batch.partition);
       }
+      // The first batch of a generation starts where the group's committed offset is.
+      if (state.tracker.next === undefined) state.committed = first;
       progress.batchStarted(batch.partition);
       state.lagZero = batch.offsetLag() === '0';
       const owner = state;

@@ -1,0 +1,241 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { setImmediate as flush, setTimeout as sleep } from 'node:timers/promises';
+import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import { pino } from 'pino';
+import { Registry } from 'prom-client';
+import { createFairScheduler } from '../fairness/fair-scheduler.js';
+import { createConsumerMetrics } from '../metrics.js';
+import type { EventProcessor } from '../pipeline/event-processor.js';
+import { createUserLanes } from '../pipeline/user-lanes.js';
+import { createEventDispatcher } from './event-dispatcher.js';
+import { createPartitionProgress } from './partition-progress.js';
+
+const TOPIC = 'events';
+
+/**
+ * The dispatcher against a processor whose events finish when the test says so, and a
+ * recording stand-in for the Kafka consumer: each case is a deterministic sequence of
+ * batches, finishes and failures, and what was paused, sought and committed.
+ */
+function harness(options: { maxPendingMessages?: number; maxPendingBytes?: number } = {}) {
+  const running = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
+  const started: string[] = [];
+  const calls: string[] = [];
+  const commits: Record<number, string>[] = [];
+  const processor = {
+    held: new Set<string>(),
+    decode: (value: Buffer | null) => {
+      const json = value?.toString() ?? '';
+      return { event: JSON.parse(json), json };
+    },
+    process: ({ event }: { event: { id: string } }) =>
+      new Promise<void>((resolve, reject) => {
+        started.push(event.id);
+        running.set(event.id, { resolve, reject });
+      }),
+    processJson: async () => {},
+  } as unknown as EventProcessor;
+  const progress = createPartitionProgress();
+  const dispatcher = createEventDispatcher({
+    processor,
+    lanes: createUserLanes(),
+    scheduler: createFairScheduler({ capacity: 8 }),
+    metrics: createConsumerMetrics(new Registry()),
+    logger: pino({ level: 'silent' }),
+    progress,
+    maxPendingMessages: options.maxPendingMessages ?? 100,
+    maxPendingBytes: options.maxPendingBytes ?? 1024 * 1024,
+    redeliveryDelayMs: 20,
+    control: {
+      pause: (p) => void calls.push(`pause ${p}`),
+      resume: (p) => void calls.push(`resume ${p}`),
+      seek: (p, offset) => void calls.push(`seek ${p} ${offset}`),
+      async commit(offsets) {
+        commits.push(Object.fromEntries(offsets.map((o) => [o.partition, o.offset])));
+      },
+    },
+  });
+  const resolved: string[] = [];
+
+  /** A batch of `partition`: [offset, user] pairs; lag 0 unless told. */
+  async function batch(partition: number, messages: [number, string][], lag = '0') {
+    const kafkaMessages = messages.map(
+      ([offset, user]) =>
+        ({
+          offset: String(offset),
+          key: Buffer.from(user),
+          value: Buffer.from(JSON.stringify({ id: `${partition}:${offset}`, userId: user, payload: {} })),
+          headers: {},
+        }) as unknown as KafkaMessage,
+    );
+    await dispatcher.handleBatch({
+      batch: {
+        topic: TOPIC,
+        partition,
+        messages: kafkaMessages,
+        lastOffset: () => kafkaMessages.at(-1)?.offset ?? '-1',
+        offsetLag: () => lag,
+      },
+      resolveOffset: (o: string) => void resolved.push(`${partition}:${o}`),
+    } as unknown as EachBatchPayload);
+    await flush();
+  }
+
+  async function finish(id: string, err?: Error) {
+    const task = running.get(id);
+    assert.ok(task, `${id} is running (running: ${[...running.keys()].join(', ')})`);
+    running.delete(id);
+    if (err) task.reject(err);
+    else task.resolve();
+    await flush();
+    await flush();
+  }
+
+  return { dispatcher, progress, started, calls, commits, resolved, batch, finish, running };
+}
+
+describe('createEventDispatcher', () => {
+  it('returns before the work is done, so the next fetch is not held by it', async () => {
+    const h = harness();
+    await h.batch(0, [
+      [0, 'u1'],
+      [1, 'u2'],
+    ]);
+    assert.deepEqual(h.resolved, ['0:1'], 'fetch position moved past the batch');
+    assert.deepEqual(h.started.sort(), ['0:0', '0:1']);
+    assert.equal(h.dispatcher.pending, 2);
+  });
+
+  it("keeps one user's messages in offset order, across batches", async () => {
+    const h = harness();
+    await h.batch(0, [
+      [0, 'u1'],
+      [1, 'u1'],
+    ]);
+    await h.batch(0, [[2, 'u1']]);
+    assert.deepEqual(h.started, ['0:0']);
+    await h.finish('0:0');
+    assert.deepEqual(h.started, ['0:0', '0:1']);
+    await h.finish('0:1');
+    assert.deepEqual(h.started, ['0:0', '0:1', '0:2']);
+  });
+
+  it('commits a partition up to its oldest unfinished message', async () => {
+    const h = harness();
+    await h.batch(3, [
+      [10, 'a'],
+      [11, 'b'],
+      [12, 'c'],
+    ]);
+    await h.finish('3:11');
+    await h.finish('3:12');
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [], '10 is unfinished: nothing past it');
+    await h.finish('3:10');
+    await h.dispatcher.commit();
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [{ 3: '13' }], 'each position committed once');
+  });
+
+  it('marks a partition caught up only when its work is done at the high watermark', async () => {
+    const h = harness();
+    h.dispatcher.assigned([0]);
+    await h.batch(0, [[0, 'a']], '5');
+    assert.equal(h.progress.caughtUpSince(0), undefined);
+    await h.finish('0:0');
+    assert.equal(h.progress.caughtUpSince(0), undefined, 'lag was 5');
+    await h.batch(0, [[6, 'a']], '0');
+    assert.equal(h.progress.caughtUpSince(0), undefined, 'work pending');
+    await h.finish('0:6');
+    assert.notEqual(h.progress.caughtUpSince(0), undefined);
+  });
+
+  it('pauses a partition over its bound and resumes it at half', async () => {
+    const h = harness({ maxPendingMessages: 4 });
+    await h.batch(1, [
+      [0, 'a'],
+      [1, 'b'],
+      [2, 'c'],
+      [3, 'd'],
+    ]);
+    assert.deepEqual(h.calls, ['pause 1']);
+    await h.finish('1:0');
+    assert.deepEqual(h.calls, ['pause 1'], '3 pending: still over half');
+    await h.finish('1:1');
+    assert.deepEqual(h.calls, ['pause 1', 'resume 1']);
+  });
+
+  it('reads a failed message again: pause, seek to it after the delay, resume; later messages of the partition wait', async () => {
+    const h = harness();
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+      [7, 'v'],
+    ]);
+    await h.finish('2:7');
+    await h.finish('2:5', new Error('redis down'));
+    assert.deepEqual(h.calls, ['pause 2']);
+    assert.deepEqual(h.started.sort(), ['2:5', '2:7'], "u's next message never started");
+    assert.equal(h.dispatcher.pending, 0, 'the failed generation is forgotten');
+    // A fetch that raced the pause is ignored.
+    await h.batch(2, [[8, 'w']]);
+    assert.ok(!h.started.includes('2:8'));
+    await sleep(40);
+    assert.deepEqual(h.calls, ['pause 2', 'seek 2 5', 'resume 2']);
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [], 'nothing committed past the failed message');
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+    ]);
+    assert.equal(h.started.filter((id) => id === '2:5').length, 2);
+  });
+
+  it('after a new assignment, queued messages are left to be redelivered', async () => {
+    const h = harness();
+    await h.batch(0, [
+      [0, 'u'],
+      [1, 'u'],
+    ]);
+    h.dispatcher.assigned([0]);
+    await h.finish('0:0');
+    assert.deepEqual(h.started, ['0:0'], '0:1 belongs to the old generation');
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, []);
+    // Read again from the committed offset: accepted as the new generation.
+    await h.batch(0, [
+      [0, 'u'],
+      [1, 'u'],
+    ]);
+    assert.deepEqual(h.started, ['0:0', '0:0']);
+  });
+
+  it('drain waits for running events, skips queued ones and commits what finished', async () => {
+    const h = harness();
+    await h.batch(4, [
+      [0, 'u'],
+      [1, 'u'],
+      [2, 'v'],
+    ]);
+    const drained = h.dispatcher.drain(1000);
+    await flush();
+    assert.ok(h.calls.includes('pause 4'));
+    await h.finish('4:0');
+    await h.finish('4:2');
+    await drained;
+    assert.deepEqual(h.started.sort(), ['4:0', '4:2'], '4:1 was queued: not started');
+    assert.deepEqual(h.commits, [{ 4: '1' }]);
+    await h.batch(4, [[3, 'x']]);
+    assert.ok(!h.started.includes('4:3'), 'nothing is dispatched once draining');
+  });
+
+  it('drain is bounded when an event never finishes', async () => {
+    const h = harness();
+    await h.batch(0, [[0, 'u']]);
+    const t0 = Date.now();
+    await h.dispatcher.drain(50);
+    assert.ok(Date.now() - t0 < 1000);
+    assert.deepEqual(h.commits, []);
+  });
+});

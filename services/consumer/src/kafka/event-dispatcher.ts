@@ -147,7 +147,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     }, options.redeliveryDelayMs);
   }
 
-  function process(m: KafkaMessage, where: { topic: string; partition: number; offset: string }) {
+  function processMessage(m: KafkaMessage, where: { topic: string; partition: number; offset: string }) {
     const decoded = processor.decode(m.value, { ...where, key: m.key?.toString() ?? null });
     const { tracer } = options;
     return scheduler.use(projectKeyOf(decoded.event), () =>
@@ -164,7 +164,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     if (!current(state)) return;
     running++;
     try {
-      await process(m, { topic, partition: state.partition, offset: m.offset });
+      await processMessage(m, { topic, partition: state.partition, offset: m.offset });
     } catch (err) {
       if (current(state)) redeliverFrom(state, m.offset, err);
       return;

@@ -223,12 +223,21 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
       progress.batchStarted(batch.partition);
       state.lagZero = batch.offsetLag() === '0';
       const owner = state;
+      // One lane task per user and batch (not per message): fewer promises held while queued.
+      const byUser = new Map<string, { m: KafkaMessage; finish: () => void }[]>();
       for (const m of batch.messages) {
         const finish = owner.tracker.add(BigInt(m.offset));
         pending++;
         owner.bytes += m.value?.length ?? 0;
         const user = m.key?.toString() ?? `${batch.partition}:${m.offset}`;
-        void lanes.run(user, () => runOne(owner, batch.topic, m, finish));
+        const list = byUser.get(user);
+        if (list) list.push({ m, finish });
+        else byUser.set(user, [{ m, finish }]);
+      }
+      for (const [user, list] of byUser) {
+        void lanes.run(user, async () => {
+          for (const { m, finish } of list) await runOne(owner, batch.topic, m, finish);
+        });
       }
       // The next fetch continues after this batch; committing waits for the work.
       resolveOffset(batch.lastOffset());

@@ -38,7 +38,11 @@ export async function startService(
   { readyTimeoutMs = 30_000 }: { readyTimeoutMs?: number } = {},
 ): Promise<ServiceProcess> {
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve(repoRoot, `services/${name}/dist/src/main.js`)], {
+  // EVH_PROFILE_DIR: each service writes a V8 CPU profile there when it exits (perf work).
+  const profile = process.env.EVH_PROFILE_DIR;
+  const nodeArgs = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [];
+  const main = resolve(repoRoot, `services/${name}/dist/src/main.js`);
+  const child = spawn(process.execPath, [...nodeArgs, main], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,14 +3,14 @@
 // processed is compared between the two runs; A's accepted rate is compared with its quota.
 // Quotas are written to Redis by hand, the documented way without a Kubernetes API.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { minuteOf, quotaKeys, serializeQuota } from '@evh/quota';
 import { crashKeys, pipelineKeys } from '@evh/redis';
-import { waitFor } from '@evh/testing';
+import { tempDir, waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { type BenchStack, benchStack } from './bench-stack.js';
 import { percentile } from './process-stats.js';
@@ -70,7 +70,7 @@ async function sendB(url: string, projectId: string): Promise<Sent[]> {
  * machine's two cores than a Node client would, and those cores are shared with the ingest.
  */
 async function floodA(url: string, projectId: string) {
-  const summaryFile = join(mkdtempSync(join(tmpdir(), 'evh-flood-')), 'summary.json');
+  const summaryFile = join(tempDir('evh-flood-'), 'summary.json');
   const k6 = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/k6');
   const script = fileURLToPath(new URL('../../k6/project-flood.js', import.meta.url));
   const code = await new Promise<number | null>((resolve) => {

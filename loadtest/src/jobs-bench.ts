@@ -3,10 +3,9 @@
 // consumer, timed until the job completes; peak RSS of the ingest and the consumer.
 
 import { once } from 'node:events';
-import { createWriteStream, mkdtempSync, openAsBlob, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, openAsBlob, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { waitFor } from '@evh/testing';
+import { tempDir, waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { benchStack, pidOf as pid } from './bench-stack.js';
 import { peakRssMb } from './process-stats.js';
@@ -55,7 +54,7 @@ async function generate(path: string, bytes: number): Promise<number> {
 }
 
 async function main() {
-  const dir = mkdtempSync(join(tmpdir(), 'evh-jobs-bench-'));
+  const dir = tempDir('evh-jobs-bench-');
   const file = join(dir, 'bench.jsonl');
   process.stdout.write(`generating ${(BYTES / 1024 ** 2).toFixed(0)} MB of .jsonl …\n`);
   const lines = await generate(file, BYTES);

@@ -2,9 +2,10 @@
 // generator costs far less CPU than a Node client would on this 2-core machine, and the
 // figures say more about the ingest itself.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { tempDir } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { benchStack, pidOf } from './bench-stack.js';
 import { cpuSeconds, peakRssMb } from './process-stats.js';
@@ -17,7 +18,7 @@ async function main() {
   const stack = await benchStack();
   const ingest = await stack.start('ingest');
   const pid = pidOf(ingest);
-  const summaryFile = join(mkdtempSync(join(tmpdir(), 'evh-k6-')), 'summary.json');
+  const summaryFile = join(tempDir('evh-k6-'), 'summary.json');
   const cpu0 = cpuSeconds(pid);
   const run = spawnSync(
     k6,

@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { jobKeys } from '@evh/redis';
-import { randomName, waitFor } from '@evh/testing';
+import { randomName, tempDir, waitFor } from '@evh/testing';
 import WebSocket from 'ws';
 import { type PipelineFixture, rawProducer, startPipeline } from '../pipeline/pipeline-fixture.js';
 import { plainCounts, SAMPLE, sampleText, uploadFile } from './job-fixture.js';
@@ -30,10 +29,7 @@ async function waitForJob(f: PipelineFixture, jobId: string, status = 'completed
 describe('upload jobs on the local object store', () => {
   let f: PipelineFixture;
   before(async () => {
-    f = await startPipeline(
-      {},
-      { reporter: true, env: { STORAGE_DIR: mkdtempSync(join(tmpdir(), 'evh-jobs-')) } },
-    );
+    f = await startPipeline({}, { reporter: true, env: { STORAGE_DIR: tempDir('evh-jobs-') } });
   });
   after(async () => {
     await f?.close();
@@ -56,7 +52,7 @@ describe('upload jobs on the local object store', () => {
     assert.deepEqual(summary.peak_hours, plain.peak_hours);
 
     // The offline tool on the same file gives the same figures.
-    const out = mkdtempSync(join(tmpdir(), 'evh-analyze-'));
+    const out = tempDir('evh-analyze-');
     const cli = fileURLToPath(new URL('../../../packages/cli/dist/src/main.js', import.meta.url));
     const run = spawnSync(process.execPath, [cli, 'analyze', fileURLToPath(SAMPLE), '--out', out], {
       encoding: 'utf8',
@@ -100,7 +96,7 @@ describe('upload jobs on the local object store', () => {
       (_, i) =>
         `2025-07-22T${String(i % 24).padStart(2, '0')}:00:00Z SUCCESS Svc${i % 7} user${i % 13} ok ${i}`,
     );
-    const file = join(mkdtempSync(join(tmpdir(), 'evh-ws-')), 'ws.log');
+    const file = join(tempDir('evh-ws-'), 'ws.log');
     writeFileSync(file, `${lines.join('\n')}\n`);
     // Upload first, connect while it runs: the socket must still end with `completed`.
     const jobId = await uploadFile(f, file);
@@ -208,7 +204,7 @@ describe('a job worker killed mid-job', () => {
   before(async () => {
     f = await startPipeline(
       { JOB_SIMULATED_LINE_DELAY_MS: '1', JOB_CHUNK_LINES: '100' },
-      { reporter: true, env: { STORAGE_DIR: mkdtempSync(join(tmpdir(), 'evh-kill-')) } },
+      { reporter: true, env: { STORAGE_DIR: tempDir('evh-kill-') } },
     );
   });
   after(async () => {
@@ -222,7 +218,7 @@ describe('a job worker killed mid-job', () => {
     });
     lines[1500] = 'garbage';
     const text = `${lines.join('\n')}\n`;
-    const file = join(mkdtempSync(join(tmpdir(), 'evh-kill-')), 'kill.log');
+    const file = join(tempDir('evh-kill-'), 'kill.log');
     writeFileSync(file, text);
     const jobId = await uploadFile(f, file);
     await waitFor('the worker to be mid-file', async () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from '@evh/testing';
 import { type Browser, chromium } from 'playwright-core';
 import { type PipelineFixture, startPipeline } from '../pipeline/pipeline-fixture.js';
 import { plainCounts, SAMPLE, sampleText } from './job-fixture.js';
@@ -13,13 +13,11 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 let f: PipelineFixture;
 let browser: Browser;
-const shots = mkdtempSync(join(tmpdir(), 'evh-page-'));
+// One fixed path, overwritten by each run: kept for a look after the test, never piling up.
+const shot = join(tmpdir(), 'evh-upload-page.png');
 
 before(async () => {
-  f = await startPipeline(
-    {},
-    { reporter: true, env: { STORAGE_DIR: mkdtempSync(join(tmpdir(), 'evh-page-')) } },
-  );
+  f = await startPipeline({}, { reporter: true, env: { STORAGE_DIR: tempDir('evh-page-') } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: [
@@ -60,8 +58,8 @@ test('the upload page uploads a file, shows live progress and then the summary',
   assert.equal(byName['top services'], plain.top_services.join(', '));
   assert.equal(byName['peak hours'], plain.peak_hours.join(', '));
   assert.match(String(byName.lines), new RegExp(`^${plain.lines} `));
-  await page.screenshot({ path: join(shots, 'upload-page.png'), fullPage: true });
-  process.stdout.write(`# screenshot: ${join(shots, 'upload-page.png')}\n`);
+  await page.screenshot({ path: shot, fullPage: true });
+  process.stdout.write(`# screenshot: ${shot}\n`);
 });
 
 test('a refused upload shows the reason', async () => {

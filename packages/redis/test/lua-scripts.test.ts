@@ -1,21 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, sep } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { randomName, testEnv } from '@evh/testing';
+import { randomName, tempDir, testEnv } from '@evh/testing';
 import { createRedis, defineScripts, luaDir, type Redis, readLuaScript } from '../src/index.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'evh-lua-'));
+const dir = tempDir('evh-lua-');
 
 /** Writes a fixture script into the temp dir and returns its file name. */
 function fixture(file: string, lua: string): string {
   writeFileSync(join(dir, file), lua);
   return file;
 }
-
-after(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('readLuaScript', () => {
   it('takes the number of keys from the header', () => {

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomName } from '@evh/testing';
+import { randomName, tempDir } from '@evh/testing';
 import { createLocalStore, createObjectStore, createS3Store, type ObjectStore } from '../src/index.js';
 
 /** The real versitygw that `make test` starts (tests/infra/s3.sh). */
@@ -36,7 +34,7 @@ function generated(size: number, chunk = 64 * 1024): Readable {
 }
 
 const stores: [string, () => Promise<ObjectStore>][] = [
-  ['local folder', async () => createLocalStore(mkdtempSync(join(tmpdir(), 'evh-store-')))],
+  ['local folder', async () => createLocalStore(tempDir('evh-store-'))],
   [
     'S3 (versitygw)',
     async () => {
@@ -126,6 +124,6 @@ test('createObjectStore: a folder by default; S3 needs its endpoint and keys', (
 });
 
 test('the local store refuses a key that escapes its folder', async () => {
-  const store = createLocalStore(mkdtempSync(join(tmpdir(), 'evh-store-')));
+  const store = createLocalStore(tempDir('evh-store-'));
   await assert.rejects(store.put('../escape', Readable.from([Buffer.from('x')])), /escapes/);
 });

@@ -1,9 +1,8 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { request } from 'node:https';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
-import { randomName, testEnv, waitFor } from '@evh/testing';
+import { randomName, tempDir, testEnv, waitFor } from '@evh/testing';
 import {
   ApiextensionsV1Api,
   AppsV1Api,
@@ -178,7 +177,7 @@ export async function serviceAccountKubeconfig(
     body: { spec: { audiences: [], expirationSeconds: 3600 } },
   });
   const cluster = kc.getCurrentCluster();
-  const file = join(mkdtempSync(join(tmpdir(), 'evh-sa-')), 'kubeconfig');
+  const file = join(tempDir('evh-sa-'), 'kubeconfig');
   const config = {
     apiVersion: 'v1',
     kind: 'Config',

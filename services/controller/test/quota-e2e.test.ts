@@ -1,10 +1,7 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
+import { randomName, type ServiceProcess, startService, tempDir, testEnv, waitFor } from '@evh/testing';
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
   adminConfig,
@@ -86,7 +83,7 @@ before(async () => {
     DLQ_TOPIC: `${topic}.dlq`,
     JOBS_TOPIC: `${topic}.jobs`,
     EVENTS_PARTITIONS: '3',
-    STORAGE_DIR: mkdtempSync(join(tmpdir(), 'evh-e2e-')),
+    STORAGE_DIR: tempDir('evh-e2e-'),
   });
 });
 

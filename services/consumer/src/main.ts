@@ -120,13 +120,15 @@ async function main(): Promise<void> {
     maxWaitTimeInMs: 100,
     allowAutoTopicCreation: false,
   });
+  // One scheduler for fetched events and for those the gap sweeper releases.
+  const scheduler = createFairScheduler({
+    capacity: config.CONSUMER_CONCURRENCY,
+    policyOf: policyFromQuotas(quotas),
+  });
   const dispatcher = createEventDispatcher({
     processor,
     lanes,
-    scheduler: createFairScheduler({
-      capacity: config.CONSUMER_CONCURRENCY,
-      policyOf: policyFromQuotas(quotas),
-    }),
+    scheduler,
     metrics,
     logger,
     progress,
@@ -210,6 +212,7 @@ async function main(): Promise<void> {
     store,
     processor,
     lanes,
+    scheduler,
     progress,
     numPartitions,
     metrics,

@@ -34,6 +34,16 @@ describe('projectKeyOf', () => {
         'and',
       ],
       [
+        'line of an uploaded file',
+        JSON.stringify({ ...base, kind: 'log', payload: {}, log: { projectId: 'payments' } }),
+        'payments',
+      ],
+      [
+        'line of an upload without a project',
+        JSON.stringify({ ...base, kind: 'log', payload: {}, log: { projectId: null } }),
+        NO_PROJECT,
+      ],
+      [
         'event without a project',
         JSON.stringify({ ...base, kind: 'event', payload: { seq: 1 } }),
         NO_PROJECT,

@@ -34,7 +34,6 @@ function harness(options: { maxPendingMessages?: number; maxPendingBytes?: numbe
         started.push(event.id);
         running.set(event.id, { resolve, reject });
       }),
-    processJson: async () => {},
   } as unknown as EventProcessor;
   const progress = createPartitionProgress();
   const dispatcher = createEventDispatcher({

@@ -46,8 +46,6 @@ export interface EventProcessor {
   decode(value: Buffer | null, where: Where): Decoded;
   /** Processes a decoded message; resolves once it is finalized, buffered or a duplicate. */
   process(decoded: Decoded): Promise<void>;
-  /** Processes an event released from a user's buffer (JSON as it was buffered). */
-  processJson(json: string): Promise<void>;
   /** Event ids whose lock this process holds right now. */
   readonly held: ReadonlySet<string>;
 }
@@ -174,10 +172,6 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
         await processOne(event, json, rejected);
         return;
       }
-      return processChain(event, json);
-    },
-    async processJson(json) {
-      const event = eventMessageSchema.parse(JSON.parse(json));
       return processChain(event, json);
     },
   };

@@ -1,5 +1,8 @@
+import { eventMessageSchema } from '@evh/events';
 import { partitionOf } from '@evh/kafka';
 import type { Logger } from 'pino';
+import type { FairScheduler } from '../fairness/fair-scheduler.js';
+import { projectKeyOf } from '../fairness/project-key.js';
 import type { PartitionProgress } from '../kafka/partition-progress.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from './event-processor.js';
@@ -10,6 +13,8 @@ export interface GapSweeperDeps {
   store: EventStore;
   processor: EventProcessor;
   lanes: UserLanes;
+  /** Released events take their project's share of capacity, as fetched ones do. */
+  scheduler: FairScheduler;
   progress: PartitionProgress;
   numPartitions: number;
   metrics: ConsumerMetrics;
@@ -43,7 +48,10 @@ export function createGapSweeper(deps: GapSweeperDeps) {
             deps.metrics.gapsSkipped.inc();
             deps.logger.warn({ userId, from: released.from, to: released.to }, 'seq gap timed out; skipped');
           }
-          await deps.processor.processJson(released.json);
+          const event = eventMessageSchema.parse(JSON.parse(released.json));
+          await deps.scheduler.use(projectKeyOf(event), () =>
+            deps.processor.process({ event, json: released.json }),
+          );
         }),
       ),
     );

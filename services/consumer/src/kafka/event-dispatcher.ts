@@ -177,7 +177,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     pending--;
     state.bytes -= m.value?.length ?? 0;
     backPressure(state);
-    if (state.tracker.pending === 0 && state.lagZero) progress.batchFinished(state.partition, true);
+    if (state.tracker.pending === 0 && state.lagZero) progress.caughtUp(state.partition);
   }
 
   /** Hands a batch's messages out: one lane task per user (fewer promises held while queued). */

@@ -6,8 +6,10 @@
 export interface PartitionProgress {
   /** A new assignment (group join): only these partitions are ours now. */
   assigned(partitions: number[]): void;
+  /** A batch was fetched: the partition is behind until its work is done at the high watermark. */
   batchStarted(partition: number): void;
-  batchFinished(partition: number, caughtUp: boolean): void;
+  /** Everything fetched is finished and the newest batch ended at the high watermark. */
+  caughtUp(partition: number): void;
   /** When the partition became caught up and has stayed so; undefined while behind or not ours. */
   caughtUpSince(partition: number): number | undefined;
 }
@@ -26,9 +28,8 @@ export function createPartitionProgress(now: () => number = Date.now): Partition
     batchStarted(partition) {
       since.set(partition, undefined);
     },
-    batchFinished(partition, caughtUp) {
-      if (!caughtUp) since.set(partition, undefined);
-      else if (since.get(partition) === undefined) since.set(partition, now());
+    caughtUp(partition) {
+      if (since.get(partition) === undefined) since.set(partition, now());
     },
     caughtUpSince(partition) {
       return since.get(partition);

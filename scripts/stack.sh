@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
 # The local stack behind `make up` / `make down` / `make status`: Kafka, Redis and the four
 # services as background processes. PIDs in .run/<name>.pid, logs in .run/<name>.log.
+# Ready means our own process: its pid is alive and is the one listening on its port (a
+# service's /readyz answered by another process does not count). A port that another process
+# holds fails `up` before anything starts, naming the port and the holder.
+# Redis keeps its data in .run/redis-data (AOF) across `make down` / `make up`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 # shellcheck source=../tests/infra/lib.sh
 source tests/infra/lib.sh
-run="$root/.run"
+run="${STACK_RUN_DIR:-$root/.run}"
 KAFKA_PORT=${KAFKA_PORT:-9092}
 REDIS_PORT=${REDIS_PORT:-6379}
 
 # name port: the four services and where they listen.
-services=(ingest:3000 reporter:3001 consumer:3002 controller:3003)
+services=("ingest:${INGEST_PORT:-3000}" "reporter:${REPORTER_PORT:-3001}"
+  "consumer:${CONSUMER_PORT:-3002}" "controller:${CONTROLLER_PORT:-3003}")
 
 start_service() {
   local name=$1 port=$2
@@ -20,6 +25,8 @@ start_service() {
     return 0
   fi
   [[ -f services/$name/dist/src/main.js ]] || die "services/$name is not built: run make build"
+  rm -f "$run/$name.pid"
+  require_free_port "$port" "$name"
   # The command line names the service (node services/<name>/dist/src/main.js) and no other.
   PORT=$port KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
     KAFKAJS_NO_PARTITIONER_WARNING=1 \
@@ -27,13 +34,35 @@ start_service() {
   echo $! >"$run/$name.pid"
 }
 
-ready() { curl -fsS "http://127.0.0.1:$1/readyz" >/dev/null; }
+# ready NAME PORT: NAME's own process listens on PORT and its /readyz answers 200.
+ready() {
+  local pid
+  pid=$(cat "$run/$1.pid" 2>/dev/null) || return 1
+  pid_listens "$pid" "$2" && curl -fsS --max-time 2 "http://127.0.0.1:$2/readyz" >/dev/null
+}
+
+# preflight: every port this stack needs is free or held by the process of ours that runs
+# there, before anything starts, so a taken port leaves no half-started stack behind.
+preflight() {
+  local line name port
+  for line in "redis:$REDIS_PORT" "kafka:$KAFKA_PORT" "kafka:$((KAFKA_PORT + 1))" "${services[@]}"; do
+    name=${line%%:*} port=${line##*:}
+    port_taken "$port" || continue
+    if pid_alive "$run/$name.pid" && pid_listens "$(cat "$run/$name.pid")" "$port"; then continue; fi
+    die "port $port, wanted by $name, is taken by $(port_holder "$port")"
+  done
+}
 
 # Prometheus on 9090 scraping the services, when `make tools` has built it (optional).
 start_prometheus() {
   local bin="$EVH_CACHE/tools/bin/prometheus"
   [[ -x $bin ]] || { log "prometheus not built (make tools): metrics only at each /metrics"; return 0; }
   pid_alive "$run/prometheus.pid" && return 0
+  # Optional, so a Prometheus of one's own on 9090 is left alone rather than failing `up`.
+  if port_taken 9090; then
+    log "prometheus not started: port 9090 is taken by $(port_holder 9090)"
+    return 0
+  fi
   nohup "$bin" --config.file=manifests/prometheus/prometheus.yml --storage.tsdb.path="$run/prometheus-data" \
     --web.listen-address=127.0.0.1:9090 >>"$run/prometheus.log" 2>&1 </dev/null &
   echo $! >"$run/prometheus.pid"
@@ -41,17 +70,18 @@ start_prometheus() {
 
 up() {
   mkdir -p "$run"
+  preflight
   bash tests/infra/redis.sh start "$run" "$REDIS_PORT"
   bash tests/infra/kafka.sh start "$run" "$KAFKA_PORT"
   for s in "${services[@]}"; do
-    [[ -d services/${s%%:*}/src ]] && [[ -f services/${s%%:*}/src/main.ts ]] || continue
+    [[ -d services/${s%%:*}/src && -f services/${s%%:*}/src/main.ts ]] || continue
     start_service "${s%%:*}" "${s##*:}"
   done
   start_prometheus
   for s in "${services[@]}"; do
     local name=${s%%:*} port=${s##*:}
     [[ -f $run/$name.pid ]] || continue
-    if ! wait_until 60 "$name /readyz" ready "$port"; then
+    if ! wait_ready 60 "$name /readyz" "$(cat "$run/$name.pid")" ready "$name" "$port"; then
       tail -20 "$run/$name.log" >&2
       die "$name did not become ready (log: .run/$name.log)"
     fi
@@ -67,7 +97,12 @@ status() {
     if pid_alive "$run/$name.pid"; then
       pid=$(cat "$run/$name.pid")
       state=running
-      case $name in kafka | redis | prometheus) ;; *) ready "$port" && state=ready || state=starting ;; esac
+      case $name in
+        redis) redis_is "$pid" "$port" || state="running, but port $port is not ours" ;;
+        kafka) pid_listens "$pid" "$port" || state="running, but port $port is not ours" ;;
+        prometheus) ;;
+        *) ready "$name" "$port" && state=ready || state=starting ;;
+      esac
     fi
     printf '%-11s %-8s %-24s %s\n' "$name" "$pid" "127.0.0.1:$port" "$state"
   done

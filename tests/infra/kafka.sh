@@ -4,8 +4,10 @@
 #   kafka.sh start RUN PORT       format (first time) and start a broker: RUN/kafka.pid,
 #                                 RUN/kafka.log, state in RUN/kafka-data (controller on PORT+1)
 #   kafka.sh stop RUN             stop the broker started with RUN
-# Ready means the log says "Kafka Server started" and an admin client answers, not an open port:
-# the port accepts connections well before the broker serves requests.
+# Ready means our own broker: its pid is alive and is the one listening on PORT (ss -ltnp),
+# the log says "Kafka Server started" and an admin client answers; an open port alone is not
+# enough (it accepts connections well before the broker serves requests, and could be another
+# process's). A taken PORT or PORT+1 fails at once, naming the process that holds it.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -32,7 +34,16 @@ start() {
   local dir="$run/kafka-data"
   install
   mkdir -p "$dir"
-  if pid_alive "$run/kafka.pid"; then log "kafka already running (pid $(cat "$run/kafka.pid"))"; return 0; fi
+  if pid_alive "$run/kafka.pid"; then
+    local pid
+    pid=$(cat "$run/kafka.pid")
+    pid_listens "$pid" "$port" || die "kafka pid $pid (from $run/kafka.pid) runs but does not listen on port $port: port $port is held by $(port_holder "$port")"
+    log "kafka already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$run/kafka.pid"
+  require_free_port "$port" "kafka in $run"
+  require_free_port "$ctl_port" "kafka's controller in $run"
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
@@ -81,16 +92,20 @@ L4J
   : >"$run/kafka.log"
   nohup java "${java_opts[@]}" -cp "$LIBS/*" kafka.Kafka "$dir/server.properties" \
     >>"$run/kafka.log" 2>&1 </dev/null &
-  echo $! >"$run/kafka.pid"
-  if ! wait_until 90 "Kafka Server started" grep -q "Kafka Server started" "$run/kafka.log"; then
+  local pid=$!
+  echo "$pid" >"$run/kafka.pid"
+  if ! wait_ready 90 "Kafka Server started" "$pid" grep -q "Kafka Server started" "$run/kafka.log"; then
     tail -40 "$run/kafka.log" >&2
     die "kafka did not start"
   fi
+  wait_ready 10 "kafka pid $pid listening on $port" "$pid" pid_listens "$pid" "$port" \
+    || die "kafka started but pid $pid does not listen on port $port (held by $(port_holder "$port"))"
   # The log line comes before the broker has registered with the controller; an admin
   # request that lists topics proves it serves metadata.
-  wait_until 60 "kafka admin client" node "$here/kafka-ready.mjs" "127.0.0.1:$port" \
+  wait_ready 60 "kafka admin client" "$pid" node "$here/kafka-ready.mjs" "127.0.0.1:$port" \
     || die "kafka started but the admin client cannot describe the cluster"
-  log "kafka $KAFKA_VERSION ready on 127.0.0.1:$port (pid $(cat "$run/kafka.pid"))"
+  pid_listens "$pid" "$port" || die "kafka pid $pid exited or no longer listens on port $port"
+  log "kafka $KAFKA_VERSION ready on 127.0.0.1:$port (pid $pid)"
 }
 
 stop() { stop_pid "$1/kafka.pid" 20; }

@@ -1,9 +1,12 @@
 export type { Admin, Consumer, EachBatchPayload, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
 export { Partitioners } from 'kafkajs';
 export * from './batching-producer.js';
+export * from './broker-probe.js';
+export * from './broker-probe-env.js';
 export * from './consumer-lag.js';
 export * from './create-kafka.js';
 export * from './ensure-topics.js';
 export * from './errors.js';
 export * from './kafka-env.js';
 export * from './partition-of.js';
+export * from './periodic-probe.js';

@@ -2,35 +2,70 @@ import type { FastifyInstance } from 'fastify';
 import type { Registry } from 'prom-client';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
+export type LivenessCheck = ReadinessCheck;
+
+/** A probe's check that has not answered in this long counts as failed. */
+export const DEFAULT_CHECK_TIMEOUT_MS = 800;
 
 export interface OpsRoutesOptions {
   registry: Registry;
   /** Each named check must pass for /readyz to answer 200. */
   readiness: Record<string, ReadinessCheck>;
+  /**
+   * Each named check must pass for /healthz to answer 200. Without any, answering at all is
+   * being alive. A failed /healthz makes Kubernetes restart the pod: only for states that a
+   * restart can cure (a stuck worker), never for a dependency that is down.
+   */
+  liveness?: Record<string, LivenessCheck>;
+  /** Default DEFAULT_CHECK_TIMEOUT_MS, below the kubelet's default probe timeout of 1 s. */
+  checkTimeoutMs?: number;
+}
+
+/** Runs every check at once; a check that throws or does not answer in time is false. */
+async function runChecks(
+  checks: Record<string, ReadinessCheck>,
+  timeoutMs: number,
+): Promise<{ ok: boolean; results: Record<string, boolean> }> {
+  const results: Record<string, boolean> = {};
+  await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      try {
+        results[name] = await Promise.race([Promise.resolve().then(check), late]);
+      } catch {
+        results[name] = false;
+      } finally {
+        clearTimeout(timer);
+      }
+    }),
+  );
+  return { ok: Object.values(results).every(Boolean), results };
 }
 
 /**
- * /healthz (the process is alive), /readyz (its connections are up) and /metrics, the same
- * in every service so that probes and scrapes need no per-service configuration.
+ * /healthz (the process is alive), /readyz (its dependencies answer now) and /metrics, the
+ * same in every service so that probes and scrapes need no per-service configuration. Every
+ * check is bounded, so a probe never hangs on a dependency that hangs.
  */
-export function registerOpsRoutes(app: FastifyInstance, { registry, readiness }: OpsRoutesOptions): void {
+export function registerOpsRoutes(
+  app: FastifyInstance,
+  { registry, readiness, liveness, checkTimeoutMs = DEFAULT_CHECK_TIMEOUT_MS }: OpsRoutesOptions,
+): void {
   // Kept out of the OpenAPI documents: these are for probes and scrapers, not API clients.
   const hide = { schema: { hide: true } as Record<string, unknown> };
-  app.get('/healthz', hide, async () => ({ status: 'ok' }));
+
+  app.get('/healthz', hide, async (_req, reply) => {
+    if (!liveness) return { status: 'ok' };
+    const { ok, results } = await runChecks(liveness, checkTimeoutMs);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ok' : 'stalled', checks: results });
+  });
 
   app.get('/readyz', hide, async (_req, reply) => {
-    const results: Record<string, boolean> = {};
-    await Promise.all(
-      Object.entries(readiness).map(async ([name, check]) => {
-        try {
-          results[name] = await check();
-        } catch {
-          results[name] = false;
-        }
-      }),
-    );
-    const ready = Object.values(results).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: results });
+    const { ok, results } = await runChecks(readiness, checkTimeoutMs);
+    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'not ready', checks: results });
   });
 
   app.get('/metrics', hide, async (_req, reply) => {

@@ -1,0 +1,42 @@
+// Issue 10, item 3: the Redis of `make up` and `make test` persists with an AOF
+// (appendfsync everysec), and a crash (SIGKILL) followed by a start on the same run folder
+// and port gives the data back: what a chaos test does with `redis.sh restart`.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { tempDir } from '@evh/testing';
+import { freePort, redisCli, runScript } from './infra-script.js';
+
+const KEYS = 1000;
+
+test('redis.sh runs with AOF, and restart (SIGKILL, start on the same dir and port) keeps the data', async () => {
+  const port = await freePort();
+  const run = tempDir('evh-redis-aof-');
+  after(() => runScript('tests/infra/redis.sh', ['stop', run]));
+  const started = runScript('tests/infra/redis.sh', ['start', run, String(port)]);
+  assert.equal(started.status, 0, started.stderr);
+  assert.equal(redisCli(port, 'CONFIG', 'GET', 'appendonly'), 'appendonly\nyes');
+  assert.equal(redisCli(port, 'CONFIG', 'GET', 'appendfsync'), 'appendfsync\neverysec');
+  assert.equal(redisCli(port, 'CONFIG', 'GET', 'aof-use-rdb-preamble'), 'aof-use-rdb-preamble\nyes');
+  assert.equal(redisCli(port, 'DBSIZE'), '0', 'a fresh run folder starts empty');
+  const pid = readFileSync(join(run, 'redis.pid'), 'utf8').trim();
+
+  redisCli(port, 'EVAL', `for i = 1, ${KEYS} do redis.call('SET', 'k:' .. i, i) end`, '0');
+  // everysec: written data reaches the disk within about a second.
+  await new Promise((resolve) => setTimeout(resolve, 1_500));
+
+  const restarted = runScript('tests/infra/redis.sh', ['restart', run, String(port)]);
+  assert.equal(restarted.status, 0, restarted.stderr);
+  const newPid = readFileSync(join(run, 'redis.pid'), 'utf8').trim();
+  assert.notEqual(newPid, pid, 'a new server runs');
+  assert.match(redisCli(port, 'INFO', 'server'), new RegExp(`process_id:${newPid}\\b`));
+  assert.equal(redisCli(port, 'DBSIZE'), String(KEYS));
+  assert.equal(redisCli(port, 'GET', `k:${KEYS}`), String(KEYS));
+
+  // A plain stop (SIGTERM) and start keeps it too, as `make down` / `make up` do.
+  assert.equal(runScript('tests/infra/redis.sh', ['stop', run]).status, 0);
+  const again = runScript('tests/infra/redis.sh', ['start', run, String(port)]);
+  assert.equal(again.status, 0, again.stderr);
+  assert.equal(redisCli(port, 'DBSIZE'), String(KEYS));
+});

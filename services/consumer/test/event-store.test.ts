@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type EventMessage, eventMessageSchema } from '@evh/events';
 import { createRedis, pipelineKeys as k, type Redis } from '@evh/redis';
 import { randomName, testEnv, waitFor } from '@evh/testing';
@@ -122,6 +123,50 @@ describe('event store: begin and the processing lock', () => {
     assert.equal(await redis.exists(k.inflight(e.event.id)), 0);
     assert.equal(await store.unlock(e.event.id), false, 'nothing left to release');
     assert.equal(await other.begin(e.event, e.json), 'run', 'released: another holder may take it');
+  });
+
+  it('renew keeps a lock held past its expiry, for as long as it is renewed', async () => {
+    const { redis, store, options, otherStore } = setup({ lockTtlMs: 300 });
+    const e = ev(randomName('user'), 1);
+    const other = otherStore();
+    assert.equal(await store.begin(e.event, e.json), 'run');
+    const until = Date.now() + 1200;
+    while (Date.now() < until) {
+      assert.deepEqual(await store.renew([e.event.id]), [], 'still ours');
+      assert.equal(await other.begin(e.event, e.json), 'busy', 'renewed: nobody else takes it');
+      await sleep(100);
+    }
+    assert.equal(await redis.get(k.inflight(e.event.id)), options.lockToken, 'held 4 expiries long');
+    assert.equal(await store.finalize(e.event, e.json, processed), null);
+    assert.equal(await redis.hget(k.event(e.event.id), 'status'), 'processed');
+  });
+
+  it('renew reports a lock it lost, and finalize then writes nothing (LOCK_LOST)', async () => {
+    const { redis, store, otherStore } = setup({ lockTtlMs: 200 });
+    const e = ev(randomName('user'), 1);
+    const gone = ev(randomName('user'));
+    const other = otherStore();
+    assert.equal(await store.begin(e.event, e.json), 'run');
+    assert.equal(await store.begin(gone.event, gone.json), 'run');
+    // Cut off from Redis past the expiry: another consumer took the event over.
+    await waitFor('the lock to expire', async () => (await other.begin(e.event, e.json)) === 'run', {
+      timeoutMs: 5_000,
+    });
+    await waitFor(
+      'the other lock to expire',
+      async () => (await redis.exists(k.inflight(gone.event.id))) === 0,
+    );
+    assert.deepEqual(
+      (await store.renew([e.event.id, gone.event.id])).sort(),
+      [e.event.id, gone.event.id].sort(),
+    );
+    await assert.rejects(store.finalize(e.event, e.json, processed), { code: 'LOCK_LOST' });
+    await assert.rejects(store.finalize(gone.event, gone.json, processed), { code: 'LOCK_LOST' });
+    assert.equal(await redis.exists(k.event(e.event.id), k.dedup(e.event.id), k.event(gone.event.id)), 0);
+    assert.equal(await redis.get(k.seqNext(e.event.userId)), null, 'the order did not move');
+    // The new holder finalizes as usual.
+    assert.equal(await other.finalize(e.event, e.json, processed), null);
+    assert.equal(await redis.hget(k.event(e.event.id), 'status'), 'processed');
   });
 });
 

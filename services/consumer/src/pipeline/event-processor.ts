@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type DeadLetter, type EventMessage, eventIdSchema, eventMessageSchema } from '@evh/events';
 import type { Logger } from 'pino';
-import { consumerErrors } from '../errors.js';
+import { asInfrastructureError, consumerErrors } from '../errors.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventStore, Finalization } from './event-store.js';
 
@@ -22,6 +22,8 @@ export interface EventProcessorDeps {
   retryBackoffMs: number;
   /** How long to wait for another holder's lock before giving the batch back to Kafka. */
   lockWaitMs: number;
+  /** Longest pause between two tries of a call that failed because Redis was unavailable. */
+  maxInfraBackoffMs?: number;
   isStopping: () => boolean;
   now?: () => number;
 }
@@ -48,22 +50,60 @@ export interface EventProcessor {
   process(decoded: Decoded): Promise<void>;
   /** Event ids whose lock this process holds right now. */
   readonly held: ReadonlySet<string>;
+  /**
+   * The lock renewal found these locks not ours any more: their events are not finalized
+   * here (another consumer may be running them) but read again from Kafka.
+   */
+  lockLost(eventIds: string[]): void;
 }
 
 export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
   const held = new Set<string>();
   const now = deps.now ?? Date.now;
 
+  const lost = new Set<string>();
+  const maxBackoff = deps.maxInfraBackoffMs ?? 1000;
+
+  /**
+   * Runs a call until it stops failing for infrastructure reasons: a Redis restart must not
+   * burn the event's attempts or dead-letter it. Its own failures are thrown at once; so is
+   * an infrastructure failure once we are stopping or the event's lock was lost, which
+   * leaves the event unfinalized, to be read again from Kafka.
+   */
+  async function untilAvailable<T>(eventId: string, call: () => Promise<T>): Promise<T> {
+    let pause = Math.max(deps.retryBackoffMs, 10);
+    for (;;) {
+      try {
+        return await call();
+      } catch (err) {
+        const infra = asInfrastructureError(err);
+        if (infra?.code !== 'REDIS_UNAVAILABLE') throw infra ?? err;
+        if (deps.isStopping()) throw consumerErrors.SHUTTING_DOWN(`abandoning ${eventId}`, { cause: err });
+        if (lost.has(eventId)) throw consumerErrors.LOCK_LOST(eventId, { cause: err });
+        deps.logger.warn({ err, eventId, retryInMs: pause }, 'redis unavailable; trying again');
+        await sleep(pause);
+        pause = Math.min(pause * 2, maxBackoff);
+      }
+    }
+  }
+
+  /** Throws when the renewal found the lock lost: nothing more is done for the event here. */
+  function stillHeld(eventId: string): void {
+    if (lost.has(eventId)) throw consumerErrors.LOCK_LOST(`${eventId}: lock expired while processing`);
+  }
+
   async function attempt(event: EventMessage): Promise<Finalization> {
     let error = '';
     for (let n = 1; n <= deps.maxAttempts; n++) {
       try {
-        await deps.apply(event);
+        await untilAvailable(event.id, () => deps.apply(event));
         return { status: 'processed', attempts: n };
       } catch (err) {
-        const e = err as { code?: string; message?: string; retriable?: boolean };
-        error = e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
-        if (e.retriable === false) return { status: 'failed', attempts: n, error };
+        // Not the event's fault (stopping, lock lost): not an attempt, and not finalized.
+        if (asInfrastructureError(err)) throw err;
+        error = describe(err);
+        if ((err as { retriable?: boolean }).retriable === false)
+          return { status: 'failed', attempts: n, error };
         if (n < deps.maxAttempts) await sleep(deps.retryBackoffMs * 2 ** (n - 1));
       }
     }
@@ -74,7 +114,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     const deadline = now() + deps.lockWaitMs;
     let pause = 20;
     for (;;) {
-      const verdict = await deps.store.begin(event, json);
+      const verdict = await untilAvailable(event.id, () => deps.store.begin(event, json));
       if (verdict !== 'busy') return verdict;
       // Another process holds the lock (a rebalance moved the partition mid-event): wait
       // for it to finalize or for its lock to expire, but never commit past it meanwhile.
@@ -100,6 +140,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     try {
       const result: Finalization =
         rejected === undefined ? await attempt(event) : { status: 'failed', attempts: 1, error: rejected };
+      stillHeld(event.id);
       if (result.status === 'failed') {
         // Produced before the final state is written: if we die in between, the event is
         // redelivered and this is repeated, so events.dlq is at-least-once and Redis once.
@@ -111,7 +152,9 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
           event,
         });
       }
-      const following = await deps.store.finalize(event, json, result);
+      stillHeld(event.id);
+      // Retried as it is: a finalize whose answer was lost is a dup the second time.
+      const following = await untilAvailable(event.id, () => deps.store.finalize(event, json, result));
       deps.metrics.events.inc({ outcome: verdict === 'late' ? 'late' : result.status });
       return following;
     } catch (err) {
@@ -122,6 +165,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     } finally {
       end();
       held.delete(event.id);
+      lost.delete(event.id);
     }
   }
 
@@ -155,6 +199,9 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
 
   return {
     held,
+    lockLost(eventIds) {
+      for (const id of eventIds) if (held.has(id)) lost.add(id);
+    },
     decode(value, where) {
       const json = value?.toString() ?? '';
       try {
@@ -175,4 +222,10 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       return processChain(event, json);
     },
   };
+}
+
+/** The error text kept with a failed event: its code first when it has one. */
+function describe(err: unknown): string {
+  const e = err as { code?: string; message?: string };
+  return e.code ? `${e.code}: ${e.message}` : String(e.message ?? err);
 }

@@ -1,5 +1,6 @@
 import type { EventMessage } from '@evh/events';
 import { defineScripts, pipelineKeys as k, type Redis } from '@evh/redis';
+import { consumerErrors } from '../errors.js';
 import { consumerScripts } from '../redis/scripts.js';
 
 export type BeginVerdict = 'dup' | 'busy' | 'buffered' | 'run' | 'late';
@@ -16,7 +17,10 @@ export type Release =
 
 export interface EventStore {
   begin(event: EventMessage, json: string): Promise<BeginVerdict>;
-  /** Returns the JSON of the user's next buffered event when its turn has now come. */
+  /**
+   * Returns the JSON of the user's next buffered event when its turn has now come. Throws
+   * LOCK_LOST, writing nothing, when this process no longer holds the event's lock.
+   */
   finalize(event: EventMessage, json: string, result: Finalization): Promise<string | null>;
   /**
    * Releases the user's next buffered event when due. `caughtUpSince` is when the user's
@@ -25,6 +29,8 @@ export interface EventStore {
    */
   release(userId: string, caughtUpSince: number | undefined): Promise<Release | null>;
   unlock(eventId: string): Promise<boolean>;
+  /** Extends the locks of these events (ours); returns the ids whose lock is not ours any more. */
+  renew(eventIds: string[]): Promise<string[]>;
   /** Users whose buffered events have waited since before `olderThan` (ms). */
   waitingUsers(olderThan: number, limit: number): Promise<string[]>;
 }
@@ -45,7 +51,7 @@ type Script = (...args: (string | number)[]) => Promise<unknown>;
 export function createEventStore(redis: Redis, options: EventStoreOptions): EventStore {
   defineScripts(redis, consumerScripts);
   const cmd = redis as unknown as Record<
-    'beginEvent' | 'finalizeEvent' | 'releaseWaiting' | 'unlockEvent',
+    'beginEvent' | 'finalizeEvent' | 'releaseWaiting' | 'unlockEvent' | 'renewLocks',
     Script
   >;
   const now = options.now ?? Date.now;
@@ -71,7 +77,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
     },
 
     async finalize(event, json, result) {
-      const [, following] = (await cmd.finalizeEvent.call(
+      const [outcome, following] = (await cmd.finalizeEvent.call(
         redis,
         k.event(event.id),
         k.dedup(event.id),
@@ -95,6 +101,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
         options.retentionMs,
         json,
       )) as [string, string | null];
+      if (outcome === 'lost') throw consumerErrors.LOCK_LOST(`${event.id}: lock expired before finalize`);
       return following || null;
     },
 
@@ -120,6 +127,19 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
 
     async unlock(eventId) {
       return (await cmd.unlockEvent.call(redis, k.inflight(eventId), options.lockToken)) === 1;
+    },
+
+    async renew(eventIds) {
+      if (eventIds.length === 0) return [];
+      const keys = eventIds.map((id) => k.inflight(id));
+      const lost = (await cmd.renewLocks.call(
+        redis,
+        keys.length,
+        ...keys,
+        options.lockToken,
+        options.lockTtlMs,
+      )) as number[];
+      return lost.map((i) => eventIds[i - 1] as string);
     },
 
     async waitingUsers(olderThan, limit) {

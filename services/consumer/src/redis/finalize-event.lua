@@ -20,7 +20,9 @@
 -- ARGV[9]  error text, or ''
 -- ARGV[10] retention (ms) of every key written here
 -- ARGV[11] the original event JSON (kept in dlq:{eventId} when failed)
--- returns { 'done' | 'dup', the buffered message JSON of the user's next seq or false }
+-- returns { 'done' | 'dup' | 'lost', the buffered message JSON of the user's next seq or false }
+--         'lost': the lock is not ours (it expired: another consumer may be running the
+--         event); nothing is written and the event is read again
 local token, status, now = ARGV[1], ARGV[2], ARGV[3]
 -- tostring() of a large Lua number gives 1.7e+15; seqs are integers and must stay digits.
 local function int(x) return string.format('%d', x) end
@@ -35,6 +37,12 @@ end
 if redis.call('EXISTS', KEYS[2]) == 1 then
   unlock()
   return { 'dup', false }
+end
+
+-- Only the lock's holder writes: a holder cut off from Redis past the lock's expiry may
+-- have been overtaken, and two writers would race on the user's order.
+if redis.call('GET', KEYS[3]) ~= token then
+  return { 'lost', false }
 end
 
 redis.call('HSET', KEYS[1], 'status', status, 'processedAt', now, 'attempts', ARGV[4],

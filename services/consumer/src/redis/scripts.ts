@@ -8,6 +8,7 @@ export const consumerScripts = [
   readLuaScript(dir, 'finalize-event.lua'),
   readLuaScript(dir, 'release-waiting.lua'),
   readLuaScript(dir, 'unlock-event.lua'),
+  readLuaScript(dir, 'renew-locks.lua'),
 ];
 
 export const crashScripts = [

@@ -1,5 +1,5 @@
 import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
-import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
+import { kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { logsConfigSchema } from '@evh/logs';
 import { redisEnvShape } from '@evh/redis';
@@ -12,7 +12,6 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const consumerConfigSchema = storageEnvSchema.extend({
   ...serviceEnvShape(3002),
   ...kafkaEnvShape,
-  ...brokerProbeEnvShape,
   ...topicsEnvShape,
   ...redisEnvShape,
   /** Events processed at once across all users; one user's events are always serial. */
@@ -34,23 +33,12 @@ export const consumerConfigSchema = storageEnvSchema.extend({
    * so this is how long a dead consumer's events wait, not a bound on an event's duration.
    */
   LOCK_TTL_MS: envInt(5000, 100),
-  /**
-   * A partition's offset is committed only past events finalized at least this long ago:
-   * with Redis `appendfsync everysec` an acknowledged write reaches the disk within ~2 s
-   * (0 with `appendfsync always`). ADR 0007.
-   */
-  DURABLE_AFTER_MS: envInt(2000, 0),
   /** event:, dedup:, dlq: and order keys live this long; must outlive Kafka's retention. */
   RETENTION_MS: envInt(7 * DAY_MS, 1000),
   ORDER_GAP_TIMEOUT_MS: envInt(5000, 1),
   STALL_GRACE_MS: envInt(1000, 1),
   SWEEP_INTERVAL_MS: envInt(250, 10),
   SESSION_TIMEOUT_MS: envInt(6000, 6000),
-  /**
-   * /healthz fails (Kubernetes restarts the pod) when events wait, Kafka and Redis answer,
-   * and no event was finalized and no offset committed for this long.
-   */
-  LIVENESS_STALL_MS: envInt(60_000, 1000),
   /** A random sleep per crash (`10-1000`), standing in for a slow database. */
   CRASH_SIMULATED_WORK_MS: workRangeSchema,
   /** How often project quotas (weights, maxInFlight) are re-read from Redis. */

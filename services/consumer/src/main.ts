@@ -3,19 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND, platformTopics } from '@evh/events';
-import {
-  consumerLag,
-  createBrokerProbe,
-  createKafka,
-  createPeriodicProbe,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
-import { createStallWatch, startServiceRuntime } from '@evh/telemetry';
+import { startServiceRuntime } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
@@ -63,17 +56,6 @@ async function main(): Promise<void> {
   const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
   const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();
-  // Readiness and liveness from the cluster's answer now: the kafkajs consumer crashes and
-  // restarts through an outage, and no event of it says when Kafka is back.
-  const brokerProbe = createBrokerProbe({
-    clientId: SERVICE,
-    brokers: config.KAFKA_BROKERS,
-    logger,
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await brokerProbe.start();
-  shutdown.register('kafka-probe', () => brokerProbe.close());
 
   // Dead letters and the line events of upload jobs.
   const producer = kafka.producer({
@@ -155,8 +137,6 @@ async function main(): Promise<void> {
     capacity: config.CONSUMER_CONCURRENCY,
     policyOf: policyFromQuotas(quotas),
   });
-  // Successful offset commits: progress, for the liveness check below.
-  let commits = 0;
   const dispatcher = createEventDispatcher({
     processor,
     lanes,
@@ -172,20 +152,14 @@ async function main(): Promise<void> {
       pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
       seek: (partition, offset) => consumer.seek({ topic, partition, offset }),
-      commit: async (offsets) => {
-        await consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
-        commits++;
-      },
+      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic, ...o }))),
     },
   });
   metrics.observePending(() => dispatcher.pending);
-  // Ready once the group was first joined; later, while Kafka answers (the broker probe).
-  let joined = false;
-  let assignment: number[] = [];
+  let kafkaUp = false;
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    joined = true;
-    assignment = payload.memberAssignment[topic] ?? [];
-    dispatcher.assigned(assignment);
+    kafkaUp = true;
+    dispatcher.assigned(payload.memberAssignment[topic] ?? []);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
@@ -193,6 +167,7 @@ async function main(): Promise<void> {
   await consumer.connect();
   shutdown.register('kafka-consumer', async () => {
     stopping = true;
+    kafkaUp = false;
     // Running events finish (bounded) and their offsets are committed; queued ones are
     // left to the next owner of the partition. Then the group is left.
     await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
@@ -260,43 +235,14 @@ async function main(): Promise<void> {
   sweeper.start();
   shutdown.register('gap-sweeper', () => sweeper.stop());
 
-  // Liveness: work waits (fetched and unfinished, or lag on our partitions) with Kafka and
-  // Redis up, and nothing finalized or committed for LIVENESS_STALL_MS: restart the pod.
-  const assignedLag = createPeriodicProbe(
-    async () => {
-      if (assignment.length === 0) return 0;
-      const lag = await consumerLag(brokerProbe.admin, config.CONSUMER_GROUP, topic);
-      return lag.partitions.reduce((sum, p) => (assignment.includes(p.partition) ? sum + p.lag : sum), 0);
-    },
-    {
-      // Ten readings per stall window is plenty; lag only has to be seen, not tracked.
-      intervalMs: Math.max(1000, Math.floor(config.LIVENESS_STALL_MS / 10)),
-      timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-    },
-  );
-  void assignedLag.start();
-  shutdown.register('lag-probe', () => assignedLag.stop());
-  const progressed = createStallWatch({
-    stallMs: config.LIVENESS_STALL_MS,
-    observe: async () => {
-      const handled = (await metrics.events.get()).values.reduce((sum, v) => sum + v.value, 0);
-      return {
-        progress: handled + commits,
-        hasWork: dispatcher.pending > 0 || (assignedLag.value ?? 0) > 0,
-        dependenciesUp: brokerProbe.up && redis.status === 'ready',
-      };
-    },
-  });
-
   const app = buildConsumerApp({
     logger,
     registry,
     readiness: {
       redis: () => redis.status === 'ready',
-      kafka: () => joined && !stopping && brokerProbe.up,
+      kafka: () => kafkaUp,
       storage: () => objectStore.ping(),
     },
-    liveness: { progress: progressed },
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

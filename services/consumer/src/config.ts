@@ -1,5 +1,5 @@
 import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
-import { kafkaEnvShape } from '@evh/kafka';
+import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { logsConfigSchema } from '@evh/logs';
 import { redisEnvShape } from '@evh/redis';
@@ -12,6 +12,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const consumerConfigSchema = storageEnvSchema.extend({
   ...serviceEnvShape(3002),
   ...kafkaEnvShape,
+  ...brokerProbeEnvShape,
   ...topicsEnvShape,
   ...redisEnvShape,
   /** Events processed at once across all users; one user's events are always serial. */
@@ -45,6 +46,11 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   QUOTA_REFRESH_MS: envInt(1000, 50),
   /** How long custom counter definitions are cached; a change applies within this. */
   COUNTER_CACHE_MS: envInt(500, 0),
+  /**
+   * /healthz fails (Kubernetes restarts the pod) when events wait, Kafka and Redis answer,
+   * and no event was finalized and no offset committed for this long.
+   */
+  LIVENESS_STALL_MS: envInt(60_000, 1000),
   JOB_WORKERS_GROUP: z.string().min(1).default(JOB_WORKERS_GROUP),
   /** Jobs read at the same time by this process (one per partition of `jobs`). */
   JOB_CONCURRENCY: envInt(2, 1),

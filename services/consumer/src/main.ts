@@ -3,12 +3,19 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND, platformTopics } from '@evh/events';
-import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import {
+  consumerLag,
+  createBrokerProbe,
+  createKafka,
+  createPeriodicProbe,
+  ensureTopics,
+  Partitioners,
+} from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
-import { startServiceRuntime } from '@evh/telemetry';
+import { createStallWatch, startServiceRuntime } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
 import { consumerConfigSchema } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
@@ -56,6 +63,17 @@ async function main(): Promise<void> {
   const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
   const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();
+  // Readiness and liveness from the cluster's answer now: the kafkajs consumer crashes and
+  // restarts through an outage, and no event of it says when Kafka is back.
+  const brokerProbe = createBrokerProbe({
+    clientId: SERVICE,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await brokerProbe.start();
+  shutdown.register('kafka-probe', () => brokerProbe.close());
 
   // Dead letters and the line events of upload jobs.
   const producer = kafka.producer({
@@ -137,6 +155,8 @@ async function main(): Promise<void> {
     capacity: config.CONSUMER_CONCURRENCY,
     policyOf: policyFromQuotas(quotas),
   });
+  // Successful offset commits: progress, for the liveness check below.
+  let commits = 0;
   const dispatcher = createEventDispatcher({
     processor,
     lanes,
@@ -152,14 +172,20 @@ async function main(): Promise<void> {
       pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
       seek: (partition, offset) => consumer.seek({ topic, partition, offset }),
-      commit: (offsets) => consumer.commitOffsets(offsets.map((o) => ({ topic, ...o }))),
+      commit: async (offsets) => {
+        await consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
+        commits++;
+      },
     },
   });
   metrics.observePending(() => dispatcher.pending);
-  let kafkaUp = false;
+  // Ready once the group was first joined; later, while Kafka answers (the broker probe).
+  let joined = false;
+  let assignment: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-    kafkaUp = true;
-    dispatcher.assigned(payload.memberAssignment[topic] ?? []);
+    joined = true;
+    assignment = payload.memberAssignment[topic] ?? [];
+    dispatcher.assigned(assignment);
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
@@ -167,7 +193,6 @@ async function main(): Promise<void> {
   await consumer.connect();
   shutdown.register('kafka-consumer', async () => {
     stopping = true;
-    kafkaUp = false;
     // Running events finish (bounded) and their offsets are committed; queued ones are
     // left to the next owner of the partition. Then the group is left.
     await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
@@ -235,14 +260,50 @@ async function main(): Promise<void> {
   sweeper.start();
   shutdown.register('gap-sweeper', () => sweeper.stop());
 
+  // Liveness: work waits (fetched and unfinished, or lag on our partitions) with Kafka and
+  // Redis up, and nothing finalized or committed for LIVENESS_STALL_MS: restart the pod.
+  const assignedLag = createPeriodicProbe(
+    async () => {
+      if (assignment.length === 0) return 0;
+      const lag = await consumerLag(brokerProbe.admin, config.CONSUMER_GROUP, topic);
+      return lag.partitions.reduce((sum, p) => (assignment.includes(p.partition) ? sum + p.lag : sum), 0);
+    },
+    {
+      // Ten readings per stall window is plenty; lag only has to be seen, not tracked.
+      intervalMs: Math.max(1000, Math.floor(config.LIVENESS_STALL_MS / 10)),
+      timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+    },
+  );
+  void assignedLag.start();
+  shutdown.register('lag-probe', () => assignedLag.stop());
+  // A Redis that stopped answering keeps its socket and its `ready` status: ask it.
+  const redisProbe = createPeriodicProbe(() => redis.ping(), {
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await redisProbe.start();
+  shutdown.register('redis-probe', () => redisProbe.stop());
+  const progressed = createStallWatch({
+    stallMs: config.LIVENESS_STALL_MS,
+    observe: async () => {
+      const handled = (await metrics.events.get()).values.reduce((sum, v) => sum + v.value, 0);
+      return {
+        progress: handled + commits,
+        hasWork: dispatcher.pending > 0 || (assignedLag.value ?? 0) > 0,
+        dependenciesUp: brokerProbe.up && redisProbe.up,
+      };
+    },
+  });
+
   const app = buildConsumerApp({
     logger,
     registry,
     readiness: {
-      redis: () => redis.status === 'ready',
-      kafka: () => kafkaUp,
+      redis: () => redisProbe.up,
+      kafka: () => joined && !stopping && brokerProbe.up,
       storage: () => objectStore.ping(),
     },
+    liveness: { progress: progressed },
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

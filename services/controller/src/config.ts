@@ -1,5 +1,5 @@
 import { topicsEnvShape } from '@evh/events';
-import { kafkaEnvShape } from '@evh/kafka';
+import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envBool, envInt, serviceEnvShape } from '@evh/lifecycle';
 import { DEFAULT_QUOTA_SOURCE, type EffectiveQuota, quotaModeSchema } from '@evh/quota';
 import { redisEnvShape } from '@evh/redis';
@@ -10,6 +10,7 @@ export const controllerConfigSchema = z
   .object({
     ...serviceEnvShape(3003),
     ...kafkaEnvShape,
+    ...brokerProbeEnvShape,
     ...topicsEnvShape,
     ...redisEnvShape,
     /** How often the consumer group's lag is read (the autoscaler's pollInterval). */

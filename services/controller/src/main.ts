@@ -2,7 +2,7 @@
 // reconciles ProjectQuota resources into Redis and scales the consumer Deployment on that
 // lag, both only while it holds the Lease. The only impure file of the service.
 import { hostname } from 'node:os';
-import { createKafka } from '@evh/kafka';
+import { createBrokerProbe, createKafka } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
@@ -49,6 +49,17 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   shutdown.register('kafka-admin', () => admin.disconnect());
+  // Readiness reads this probe's state. Asking the lag monitor's admin client instead made
+  // /readyz wait for its retries (seconds) whenever Kafka was slow or down.
+  const brokerProbe = createBrokerProbe({
+    clientId: SERVICE,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await brokerProbe.start();
+  shutdown.register('kafka-probe', () => brokerProbe.close());
 
   let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> =
     async () => {};
@@ -159,7 +170,7 @@ async function main(): Promise<void> {
     logger,
     registry,
     readiness: {
-      kafka: async () => (await admin.describeCluster()).brokers.length > 0,
+      kafka: () => brokerProbe.up,
       redis: () => redis.status === 'ready',
     },
     latestLag: () => lag.latest(),

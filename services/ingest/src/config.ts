@@ -1,5 +1,5 @@
 import { topicsEnvShape } from '@evh/events';
-import { kafkaEnvShape } from '@evh/kafka';
+import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { redisEnvShape } from '@evh/redis';
 import { storageEnvSchema } from '@evh/storage';
@@ -8,6 +8,7 @@ import { z } from 'zod';
 export const ingestConfigSchema = storageEnvSchema.extend({
   ...serviceEnvShape(3000),
   ...kafkaEnvShape,
+  ...brokerProbeEnvShape,
   ...topicsEnvShape,
   ...redisEnvShape,
   RATE_LIMIT_PER_WINDOW: envInt(100, 1),

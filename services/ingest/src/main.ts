@@ -1,7 +1,13 @@
 // The ingest process: reads config, opens connections, wires the app, listens, and closes
 // everything in reverse order on SIGTERM. The only impure file of the service.
 import { CONSUMER_GROUP, platformTopics } from '@evh/events';
-import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import {
+  createBatchingProducer,
+  createBrokerProbe,
+  createKafka,
+  ensureTopics,
+  Partitioners,
+} from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
@@ -37,17 +43,21 @@ async function main(): Promise<void> {
   await admin.connect();
   await ensureTopics(admin, platformTopics(config));
   await admin.disconnect();
+  // Readiness from the cluster's answer now: the producer's own state stays "connected"
+  // through an outage while every write fails with KAFKA_UNAVAILABLE.
+  const brokerProbe = createBrokerProbe({
+    clientId: SERVICE,
+    brokers: config.KAFKA_BROKERS,
+    logger,
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await brokerProbe.start();
+  shutdown.register('kafka-probe', () => brokerProbe.close());
 
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,
-  });
-  let kafkaUp = false;
-  producer.on(producer.events.CONNECT, () => {
-    kafkaUp = true;
-  });
-  producer.on(producer.events.DISCONNECT, () => {
-    kafkaUp = false;
   });
   await producer.connect();
   shutdown.register('kafka-producer', () => producer.disconnect());
@@ -82,7 +92,11 @@ async function main(): Promise<void> {
     metrics,
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,
-    readiness: { redis: () => redis.status === 'ready', kafka: () => kafkaUp, storage: () => store.ping() },
+    readiness: {
+      redis: () => redis.status === 'ready',
+      kafka: () => brokerProbe.up,
+      storage: () => store.ping(),
+    },
     bodyLimit: config.MAX_BODY_BYTES,
   });
   // Closed first: stop taking requests, let the in-flight ones finish.

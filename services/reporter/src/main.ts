@@ -37,7 +37,13 @@ async function main(): Promise<void> {
     ingestUrl: config.PUBLIC_INGEST_URL,
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,
-    readiness: { redis: () => redis.status === 'ready' },
+    readiness: {
+      // The state now: a Redis that stopped answering keeps its socket, and `status` with it,
+      // so a PING (bounded by the probe's check timeout) says whether it serves reads.
+      redis: async () => redis.status === 'ready' && (await redis.ping()) === 'PONG',
+      // Job progress over WebSocket needs the subscription.
+      'redis-subscriber': () => subscriber.status === 'ready',
+    },
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });

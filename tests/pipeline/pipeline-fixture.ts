@@ -69,7 +69,8 @@ export async function startPipeline(
   ]);
   const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'pipeline-test' });
   await redis.connect();
-  const consumerEnv = { ...common, LOCK_TTL_MS: '3000', ...consumerOverrides };
+  // The consumer's own lock expiry (5 s, renewed while held) unless a test says otherwise.
+  const consumerEnv = { ...common, ...consumerOverrides };
   const ingest = await startService('ingest', common);
   const consumer = await startService('consumer', consumerEnv);
   const spawned: ServiceProcess[] = [ingest, consumer];

@@ -11,6 +11,14 @@ import { createUserLanes } from '../pipeline/user-lanes.js';
 import { createEventDispatcher } from './event-dispatcher.js';
 import { createPartitionProgress } from './partition-progress.js';
 
+async function waitFor(what: string, check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
 const TOPIC = 'events';
 
 /**
@@ -19,6 +27,15 @@ const TOPIC = 'events';
  * batches, finishes and failures, and what was paused, sought and committed.
  */
 function harness(options: { maxPendingMessages?: number; maxPendingBytes?: number } = {}) {
+  // The calls that throw, as kafkajs's do while its consumer restarts after a crash.
+  const crashed = new Set<'pause' | 'resume' | 'seek'>();
+  const call = (what: 'pause' | 'resume' | 'seek', text: string) => {
+    if (crashed.has(what)) {
+      calls.push(`${text} threw`);
+      throw new Error('Consumer group was not initialized, consumer#run must be called first');
+    }
+    calls.push(text);
+  };
   const running = new Map<string, { resolve: () => void; reject: (err: Error) => void }>();
   const started: string[] = [];
   const calls: string[] = [];
@@ -47,9 +64,9 @@ function harness(options: { maxPendingMessages?: number; maxPendingBytes?: numbe
     maxPendingBytes: options.maxPendingBytes ?? 1024 * 1024,
     redeliveryDelayMs: 20,
     control: {
-      pause: (p) => void calls.push(`pause ${p}`),
-      resume: (p) => void calls.push(`resume ${p}`),
-      seek: (p, offset) => void calls.push(`seek ${p} ${offset}`),
+      pause: (p) => call('pause', `pause ${p}`),
+      resume: (p) => call('resume', `resume ${p}`),
+      seek: (p, offset) => call('seek', `seek ${p} ${offset}`),
       async commit(offsets) {
         commits.push(Object.fromEntries(offsets.map((o) => [o.partition, o.offset])));
       },
@@ -91,7 +108,7 @@ function harness(options: { maxPendingMessages?: number; maxPendingBytes?: numbe
     await flush();
   }
 
-  return { dispatcher, progress, started, calls, commits, resolved, batch, finish, running };
+  return { dispatcher, progress, started, calls, commits, resolved, batch, finish, running, crashed };
 }
 
 describe('createEventDispatcher', () => {
@@ -189,6 +206,92 @@ describe('createEventDispatcher', () => {
       [6, 'u'],
     ]);
     assert.equal(h.started.filter((id) => id === '2:5').length, 2);
+  });
+
+  it('a seek that throws (the consumer crashed during the redelivery) is tried again, and the message is read again', async () => {
+    const h = harness();
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+    ]);
+    h.crashed.add('seek');
+    h.crashed.add('resume');
+    await h.finish('2:5', new Error('redis down'));
+    await waitFor('a seek to fail', () => h.calls.includes('seek 2 5 threw'));
+    // Still crashed: tried again, never an uncaught exception out of the timer.
+    await waitFor('a second try', () => h.calls.filter((c) => c === 'seek 2 5 threw').length >= 2);
+    h.crashed.clear();
+    await waitFor('the seek to go through', () => h.calls.includes('seek 2 5'));
+    assert.equal(h.calls.at(-1), 'resume 2');
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+    ]);
+    assert.deepEqual(
+      h.started,
+      ['2:5', '2:5'],
+      "read again from the failed message; u's next one waits behind it",
+    );
+    await h.finish('2:5');
+    assert.deepEqual(h.started, ['2:5', '2:5', '2:6']);
+  });
+
+  it("a crash and its rejoin during a redelivery: the new generation reads the user's messages again", async () => {
+    const h = harness();
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+      [7, 'u'],
+    ]);
+    h.crashed.add('seek');
+    h.crashed.add('resume');
+    h.crashed.add('pause');
+    await h.finish('2:5', new Error('redis down'));
+    assert.deepEqual(h.calls, ['pause 2 threw']);
+    await waitFor('a seek to fail', () => h.calls.includes('seek 2 5 threw'));
+    // kafkajs restarts: a new group generation, read from the committed offsets.
+    h.crashed.clear();
+    h.dispatcher.assigned([2]);
+    const seen = h.calls.length;
+    await sleep(60);
+    assert.deepEqual(h.calls.slice(seen), [], 'the redelivery was left to the rejoin: no late seek');
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+      [7, 'u'],
+    ]);
+    await h.finish('2:5');
+    await h.finish('2:6');
+    await h.finish('2:7');
+    assert.deepEqual(h.started, ['2:5', '2:5', '2:6', '2:7'], 'none of the user’s messages dropped');
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [{ 2: '8' }]);
+  });
+
+  it("a pause or resume that throws in back-pressure does not drop the rest of the user's batch", async () => {
+    const h = harness({ maxPendingMessages: 2 });
+    h.crashed.add('pause');
+    await h.batch(0, [
+      [0, 'u'],
+      [1, 'u'],
+      [2, 'u'],
+    ]);
+    assert.deepEqual(h.calls, ['pause 0 threw']);
+    h.crashed.clear();
+    await h.batch(0, [[3, 'v']]);
+    assert.deepEqual(h.calls, ['pause 0 threw', 'pause 0'], 'tried again');
+    h.crashed.add('resume');
+    await h.finish('0:0');
+    await h.finish('0:3');
+    await h.finish('0:1');
+    assert.ok(h.calls.includes('resume 0 threw'));
+    assert.deepEqual(h.started, ['0:0', '0:3', '0:1', '0:2'], "u's last message still ran");
+    h.crashed.clear();
+    h.dispatcher.start(10);
+    await waitFor('the commit tick to resume the partition', () => h.calls.at(-1) === 'resume 0');
+    await h.finish('0:2');
+    await h.dispatcher.drain(100);
+    assert.deepEqual(h.commits.at(-1), { 0: '4' });
   });
 
   it('after a new assignment, queued messages are left to be redelivered', async () => {

@@ -10,7 +10,10 @@ import type { UserLanes } from '../pipeline/user-lanes.js';
 import { createOffsetTracker, type OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
 
-/** What the dispatcher asks of the Kafka consumer, for one topic. */
+/**
+ * What the dispatcher asks of the Kafka consumer, for one topic. pause, resume and seek
+ * throw while the consumer is between a crash and its restart (kafkajs has no group then).
+ */
 export interface PartitionControl {
   pause(partition: number): void;
   resume(partition: number): void;
@@ -87,6 +90,21 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   let idle: (() => void) | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
+  /**
+   * Calls the Kafka consumer, which throws while it is restarting after a crash. A failed
+   * call is not lost: the restart's rejoin (assigned) replaces every partition's state and
+   * reads from the committed offsets, and until then the caller tries again later.
+   */
+  function tryControl(what: string, partition: number, call: () => void): boolean {
+    try {
+      call();
+      return true;
+    } catch (err) {
+      logger.warn({ err, partition }, `kafka consumer ${what} failed (restarting?); trying again later`);
+      return false;
+    }
+  }
+
   function fresh(partition: number): PartitionState {
     const state: PartitionState = {
       partition,
@@ -106,7 +124,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     if (state.redelivery) clearTimeout(state.redelivery);
     if (states.get(state.partition) === state) states.delete(state.partition);
     pending -= state.tracker.pending;
-    if (state.paused) control.resume(state.partition);
+    if (state.paused) tryControl('resume', state.partition, () => control.resume(state.partition));
   }
 
   function current(state: PartitionState): boolean {
@@ -117,16 +135,13 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     const over =
       state.tracker.pending >= options.maxPendingMessages || state.bytes >= options.maxPendingBytes;
     if (over && !state.paused) {
-      state.paused = true;
-      control.pause(state.partition);
+      state.paused = tryControl('pause', state.partition, () => control.pause(state.partition));
     } else if (!over && state.paused && state.redelivery === undefined) {
       // Resumed at half the bound, so a partition does not flap at the edge.
       const low =
         state.tracker.pending <= options.maxPendingMessages / 2 && state.bytes <= options.maxPendingBytes / 2;
-      if (low) {
-        state.paused = false;
-        control.resume(state.partition);
-      }
+      // A resume that failed is tried again by the next finish or commit tick.
+      if (low) state.paused = !tryControl('resume', state.partition, () => control.resume(state.partition));
     }
   }
 
@@ -136,15 +151,22 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     metrics.redeliveries.inc();
     reset(state);
     const retry = fresh(state.partition);
+    const { partition } = retry;
+    // Paused whether or not the consumer took it: batches are ignored until the seek.
     retry.paused = true;
-    control.pause(state.partition);
-    retry.redelivery = setTimeout(() => {
+    tryControl('pause', partition, () => control.pause(partition));
+    const readAgain = () => {
       retry.redelivery = undefined;
-      if (states.get(retry.partition) !== retry) return;
-      control.seek(retry.partition, offset);
-      retry.paused = false;
-      control.resume(retry.partition);
-    }, options.redeliveryDelayMs);
+      // Replaced (a rejoin after a crash, a rebalance): that generation reads from the
+      // committed offset, which is not past this message.
+      if (states.get(partition) !== retry || stopping) return;
+      if (!tryControl('seek', partition, () => control.seek(partition, offset))) {
+        retry.redelivery = setTimeout(readAgain, options.redeliveryDelayMs);
+        return;
+      }
+      retry.paused = !tryControl('resume', partition, () => control.resume(partition));
+    };
+    retry.redelivery = setTimeout(readAgain, options.redeliveryDelayMs);
   }
 
   function processMessage(m: KafkaMessage, where: { topic: string; partition: number; offset: string }) {
@@ -254,14 +276,19 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     },
     commit,
     start(intervalMs) {
-      ticker ??= setInterval(() => void commit(), intervalMs);
+      ticker ??= setInterval(() => {
+        // A resume that threw (consumer restarting) is tried again here, in case no event
+        // finishes to try it.
+        for (const state of states.values()) if (state.paused) backPressure(state);
+        void commit();
+      }, intervalMs);
     },
     async drain(timeoutMs) {
       stopping = true;
       if (ticker) clearInterval(ticker);
       for (const state of states.values()) {
         if (state.redelivery) clearTimeout(state.redelivery);
-        control.pause(state.partition);
+        tryControl('pause', state.partition, () => control.pause(state.partition));
       }
       if (running > 0) {
         let timer: NodeJS.Timeout | undefined;

@@ -34,23 +34,29 @@ export const consumerConfigSchema = storageEnvSchema.extend({
    * so this is how long a dead consumer's events wait, not a bound on an event's duration.
    */
   LOCK_TTL_MS: envInt(5000, 100),
+  /**
+   * A partition's offset is committed only past events finalized at least this long ago:
+   * with Redis `appendfsync everysec` an acknowledged write reaches the disk within ~2 s
+   * (0 with `appendfsync always`). ADR 0007.
+   */
+  DURABLE_AFTER_MS: envInt(2000, 0),
   /** event:, dedup:, dlq: and order keys live this long; must outlive Kafka's retention. */
   RETENTION_MS: envInt(7 * DAY_MS, 1000),
   ORDER_GAP_TIMEOUT_MS: envInt(5000, 1),
   STALL_GRACE_MS: envInt(1000, 1),
   SWEEP_INTERVAL_MS: envInt(250, 10),
   SESSION_TIMEOUT_MS: envInt(6000, 6000),
+  /**
+   * /healthz fails (Kubernetes restarts the pod) when events wait, Kafka and Redis answer,
+   * and no event was finalized and no offset committed for this long.
+   */
+  LIVENESS_STALL_MS: envInt(60_000, 1000),
   /** A random sleep per crash (`10-1000`), standing in for a slow database. */
   CRASH_SIMULATED_WORK_MS: workRangeSchema,
   /** How often project quotas (weights, maxInFlight) are re-read from Redis. */
   QUOTA_REFRESH_MS: envInt(1000, 50),
   /** How long custom counter definitions are cached; a change applies within this. */
   COUNTER_CACHE_MS: envInt(500, 0),
-  /**
-   * /healthz fails (Kubernetes restarts the pod) when events wait, Kafka and Redis answer,
-   * and no event was finalized and no offset committed for this long.
-   */
-  LIVENESS_STALL_MS: envInt(60_000, 1000),
   JOB_WORKERS_GROUP: z.string().min(1).default(JOB_WORKERS_GROUP),
   /** Jobs read at the same time by this process (one per partition of `jobs`). */
   JOB_CONCURRENCY: envInt(2, 1),

@@ -168,6 +168,7 @@ async function main(): Promise<void> {
     maxPendingMessages: config.MAX_PENDING_PER_PARTITION,
     maxPendingBytes: config.MAX_PENDING_BYTES_PER_PARTITION,
     redeliveryDelayMs: config.REDELIVERY_DELAY_MS,
+    durableAfterMs: config.DURABLE_AFTER_MS,
     control: {
       pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
       resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),

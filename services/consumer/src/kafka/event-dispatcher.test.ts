@@ -11,9 +11,13 @@ import { createUserLanes } from '../pipeline/user-lanes.js';
 import { createEventDispatcher } from './event-dispatcher.js';
 import { createPartitionProgress } from './partition-progress.js';
 
-async function waitFor(what: string, check: () => boolean, timeoutMs = 2000): Promise<void> {
+async function waitFor(
+  what: string,
+  check: () => boolean | Promise<boolean>,
+  timeoutMs = 2000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await sleep(5);
   }
@@ -26,7 +30,9 @@ const TOPIC = 'events';
  * recording stand-in for the Kafka consumer: each case is a deterministic sequence of
  * batches, finishes and failures, and what was paused, sought and committed.
  */
-function harness(options: { maxPendingMessages?: number; maxPendingBytes?: number } = {}) {
+function harness(
+  options: { maxPendingMessages?: number; maxPendingBytes?: number; durableAfterMs?: number } = {},
+) {
   // The calls that throw, as kafkajs's do while its consumer restarts after a crash.
   const crashed = new Set<'pause' | 'resume' | 'seek'>();
   const call = (what: 'pause' | 'resume' | 'seek', text: string) => {
@@ -63,6 +69,7 @@ function harness(options: { maxPendingMessages?: number; maxPendingBytes?: numbe
     maxPendingMessages: options.maxPendingMessages ?? 100,
     maxPendingBytes: options.maxPendingBytes ?? 1024 * 1024,
     redeliveryDelayMs: 20,
+    durableAfterMs: options.durableAfterMs ?? 0,
     control: {
       pause: (p) => call('pause', `pause ${p}`),
       resume: (p) => call('resume', `resume ${p}`),
@@ -152,6 +159,25 @@ describe('createEventDispatcher', () => {
     await h.dispatcher.commit();
     await h.dispatcher.commit();
     assert.deepEqual(h.commits, [{ 3: '13' }], 'each position committed once');
+  });
+
+  it('commits only past messages finished durableAfterMs ago (their state is on disk by then)', async () => {
+    const h = harness({ durableAfterMs: 150 });
+    await h.batch(3, [
+      [10, 'a'],
+      [11, 'b'],
+    ]);
+    await h.finish('3:10');
+    await h.finish('3:11');
+    const finishedAt = Date.now();
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [], 'finished just now: not committed yet');
+    await waitFor('the commit', async () => {
+      await h.dispatcher.commit();
+      return h.commits.length > 0;
+    });
+    assert.ok(Date.now() - finishedAt >= 150, `committed ${Date.now() - finishedAt} ms after the finish`);
+    assert.deepEqual(h.commits, [{ 3: '12' }]);
   });
 
   it('marks a partition caught up only when its work is done at the high watermark', async () => {

@@ -39,6 +39,11 @@ export interface EventDispatcherOptions {
   maxPendingBytes: number;
   /** Wait before a message whose processing failed (Redis or Kafka down) is read again. */
   redeliveryDelayMs: number;
+  /**
+   * Offsets are committed only past messages finished at least this long ago: their final
+   * state must be on Redis's disk before Kafka forgets them (ADR 0007). 0: at once.
+   */
+  durableAfterMs?: number;
 }
 
 export interface EventDispatcher {
@@ -108,7 +113,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   function fresh(partition: number): PartitionState {
     const state: PartitionState = {
       partition,
-      tracker: createOffsetTracker(),
+      tracker: createOffsetTracker({ durableAfterMs: options.durableAfterMs ?? 0 }),
       bytes: 0,
       paused: false,
       lagZero: false,

@@ -11,7 +11,7 @@ export REDIS_PORT ?= 6379
 export TEST_KAFKA_PORT ?= 19092
 export TEST_REDIS_PORT ?= 16379
 
-.PHONY: help install test-install build lint typecheck up down status test generate tools bench clean
+.PHONY: help install test-install build lint typecheck up down status test generate tools bench chaos clean
 
 help:
 	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
@@ -19,6 +19,7 @@ help:
 	@echo "make test    lint, type check, unit and integration tests against real Kafka and Redis"
 	@echo "make tools   build the toolchain (k6, helm, kube-apiserver, etcd, versitygw, prometheus)"
 	@echo "make bench   run the benchmarks and write docs/benchmarks.md"
+	@echo "make chaos   kill and cut off Kafka, Redis and the consumer under load; write docs/reliability.md"
 
 node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
@@ -63,6 +64,11 @@ tools:
 
 bench: install build
 	bash loadtest/bench.sh
+
+# The fault scenarios at full size on a Kafka and a Redis of their own (CHAOS_SCENARIOS=a,b picks
+# some, CHAOS_SIZE=short runs the make test size); exits 1 when a scenario missed the goal.
+chaos: install build
+	node --enable-source-maps tests/dist/chaos/run-chaos.js
 
 clean:
 	rm -rf packages/*/dist services/*/dist packages/*/tsconfig.tsbuildinfo services/*/tsconfig.tsbuildinfo

@@ -19,7 +19,7 @@ export interface InfraServer {
   /** Sends `signal` and waits until the process has exited. */
   kill(signal: NodeJS.Signals): Promise<void>;
   /** Starts it (again) with the same folder and port, and waits until it serves. */
-  start(): Promise<void>;
+  start(env?: Record<string, string>): Promise<void>;
 }
 
 export interface ChaosStack {
@@ -59,8 +59,11 @@ function server(name: 'kafka' | 'redis', dir: string, port: number): InfraServer
       process.kill(p, signal);
       await waitFor(`${name} (pid ${p}) to exit`, () => !alive(p), { timeoutMs: 60_000 });
     },
-    async start() {
-      await run('bash', [script, 'start', dir, String(port)], { timeout: 180_000 });
+    async start(env = {}) {
+      await run('bash', [script, 'start', dir, String(port)], {
+        timeout: 180_000,
+        env: { ...process.env, ...env },
+      });
     },
   };
 }

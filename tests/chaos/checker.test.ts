@@ -69,6 +69,11 @@ test('a seq twice in an order list, or a counter above the finalized events, is 
     1,
   );
   assert.equal(check(sent, observed({ processedCounter: 5 })).duplicated, 2);
+  assert.equal(
+    check(sent, observed({ processedCounter: null })).duplicated,
+    0,
+    'no counter, no counter rule',
+  );
 });
 
 test('an order list that goes back is a violation; so are retried attempts, inflight keys and dead letters', () => {

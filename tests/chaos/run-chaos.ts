@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startChaosStack } from './chaos-stack.js';
 import { reliabilityReport } from './reliability-report.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
-import { fullSize, scenarios, shortSize } from './scenarios.js';
+import { fullSize, redisWithoutPersistence, scenarios, shortSize } from './scenarios.js';
 
 const size = process.env.CHAOS_SIZE === 'short' ? shortSize : fullSize;
 const only = process.env.CHAOS_SCENARIOS?.split(',').filter(Boolean);
@@ -25,6 +25,15 @@ try {
     console.log(
       `${scenario.name}: sent ${v.sent}, acknowledged ${v.acknowledged}, lost ${v.lost}, duplicated ${v.duplicated}` +
         ` (${((Date.now() - started) / 1000).toFixed(0)} s)${result.failures.length ? `\n  ${result.failures.join('\n  ')}` : ''}`,
+    );
+  }
+  if (!only || only.includes(redisWithoutPersistence.name)) {
+    // The control: the checker must find what a Redis without persistence loses.
+    const control = await runScenario(stack, redisWithoutPersistence, size, { drainTimeoutMs: 20_000 });
+    control.failures = control.verdict.lost > 0 ? [] : ['the checker found nothing lost'];
+    results.push(control);
+    console.log(
+      `${control.name}: lost ${control.verdict.lost} of ${control.verdict.acknowledged} (expected: some)`,
     );
   }
 } finally {

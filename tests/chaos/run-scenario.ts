@@ -14,7 +14,10 @@ export interface ScenarioResult {
   verdict: Verdict;
   load: LoadStats;
   malformed?: MalformedStats;
-  /** Seconds from the fault's heal to the first acknowledged batch after it. */
+  /**
+   * Seconds from the fault's heal until the pipeline works again: a batch acknowledged and an
+   * event processed after the heal (null when that never happened, or for a fault without a heal).
+   */
   recoverSeconds: number | null;
   /** Seconds from the end of the load until every acknowledged event was finalized. */
   drainSeconds: number | null;
@@ -33,7 +36,7 @@ const serviceEnv = (size: ScenarioSize) => ({
   ORDER_GAP_TIMEOUT_MS: '5000',
 });
 
-async function observe(f: PipelineFixture, sent: SentEvent[]): Promise<Observation> {
+async function observe(f: PipelineFixture, sent: SentEvent[], counted: boolean): Promise<Observation> {
   const states: Observation['states'] = [];
   for (let i = 0; i < sent.length; i += 5000) {
     const p = f.redis.pipeline();
@@ -59,21 +62,35 @@ async function observe(f: PipelineFixture, sent: SentEvent[]): Promise<Observati
   return {
     states,
     orders,
-    processedCounter: await f.processedCount(),
+    processedCounter: counted ? await f.processedCount() : null,
     inflightLeft: (await f.inflightKeys()).length,
     deadLettered,
   };
 }
 
+/** When the processed counter first moves after now (null if not within a minute). */
+async function firstProgressAfter(f: PipelineFixture): Promise<number | null> {
+  const deadline = Date.now() + 60_000;
+  let at: number | undefined;
+  while (Date.now() < deadline) {
+    // Read errors (Redis still coming back) only mean: not yet.
+    const now = await f.processedCount().catch(() => undefined);
+    if (at === undefined) at = now;
+    else if (now !== undefined && now > at) return Date.now();
+    await sleep(100);
+  }
+  return null;
+}
+
 /** Polls the checker until nothing acknowledged is missing (or the time is up); returns the last look. */
-async function drain(f: PipelineFixture, sent: SentEvent[], timeoutMs: number) {
+async function drain(f: PipelineFixture, sent: SentEvent[], counted: boolean, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const observation = await observe(f, sent).catch(() => undefined);
+    const observation = await observe(f, sent, counted).catch(() => undefined);
     const verdict = observation && check(sent, observation);
     const lag = await f.lag().catch(() => -1);
     if (verdict && verdict.lost === 0 && lag === 0 && verdict.inflightLeft === 0) return verdict;
-    if (Date.now() > deadline) return verdict ?? check(sent, await observe(f, sent));
+    if (Date.now() > deadline) return verdict ?? check(sent, await observe(f, sent, counted));
     await sleep(250);
   }
 }
@@ -106,23 +123,27 @@ export async function runScenario(
     ? sendMalformed(f.ingest.url, size.malformed, { slow: size.slowSenders, slowBoundMs: size.slowBoundMs })
     : undefined;
   let healedAt: number | undefined;
+  let processingAgain: Promise<number | null> | undefined;
   let loadStoppedAt = 0;
   try {
     await sleep(size.beforeMs);
     await scenario.fault({ stack, pipeline: f, size, note: (t) => notes.push(t) });
     healedAt = Date.now();
+    processingAgain = firstProgressAfter(f);
     await sleep(size.afterMs);
   } finally {
     loadStoppedAt = Date.now();
     await load.stop(Date.now() + 60_000);
   }
   const malformedStats = await malformed;
-  const verdict = await drain(f, load.sent, drainTimeoutMs);
+  const verdict = await drain(f, load.sent, !scenario.malformed, drainTimeoutMs);
   const drainSeconds = verdict.lost === 0 ? (Date.now() - loadStoppedAt) / 1000 : null;
-  const firstAck =
-    healedAt === undefined ? undefined : load.stats.ackTimes.find((t) => t >= (healedAt as number));
+  const firstAck = load.stats.ackTimes.find((t) => t >= (healedAt ?? Number.POSITIVE_INFINITY));
+  const firstProcessed = await processingAgain;
   const recoverSeconds =
-    healedAt === undefined || scenario.malformed ? null : firstAck ? (firstAck - healedAt) / 1000 : null;
+    healedAt === undefined || scenario.malformed || !firstAck || !firstProcessed
+      ? null
+      : (Math.max(firstAck, firstProcessed) - healedAt) / 1000;
   // The ingest and the consumer running now (a fault replaces the consumers it stops) must be alive.
   const crashed = [f.ingest, f.consumer]
     .filter((s) => s.child.exitCode !== null || s.child.signalCode !== null)

@@ -129,3 +129,17 @@ export const scenarios: Scenario[] = [
     async fault() {},
   },
 ];
+
+/**
+ * The checker's negative control: Redis SIGKILLed and started again without its AOF, as it
+ * ran before persistence. The checker must find the acknowledged events whose state it erased.
+ * Leaves Redis without persistence: run it last.
+ */
+export const redisWithoutPersistence: Scenario = {
+  name: 'redis-sigkill-without-aof',
+  what: 'control: Redis SIGKILLed and started again without its AOF',
+  async fault(ctx) {
+    await ctx.stack.redis.kill('SIGKILL');
+    await ctx.stack.redis.start({ REDIS_APPENDONLY: 'no' });
+  },
+};

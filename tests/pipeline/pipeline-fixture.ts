@@ -39,16 +39,18 @@ export interface PipelineFixture {
  */
 export async function startPipeline(
   consumerOverrides: Record<string, string> = {},
-  options: { reporter?: boolean; env?: Record<string, string> } = {},
+  options: { reporter?: boolean; env?: Record<string, string>; redisUrl?: string } = {},
 ): Promise<PipelineFixture> {
   const env = testEnv();
+  // A test that kills Redis brings its own; every other test shares the run's.
+  const redisUrl = options.redisUrl ?? env.redisUrl;
   const topic = randomName('events');
   const dlqTopic = `${topic}.dlq`;
   const group = randomName('processors');
   const prefix = `${randomName('p')}:`;
   const common = {
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
-    REDIS_URL: env.redisUrl,
+    REDIS_URL: redisUrl,
     REDIS_KEY_PREFIX: prefix,
     EVENTS_TOPIC: topic,
     DLQ_TOPIC: dlqTopic,
@@ -67,7 +69,7 @@ export async function startPipeline(
     { topic: dlqTopic, numPartitions: 6 },
     { topic: `${topic}.jobs`, numPartitions: 2 },
   ]);
-  const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'pipeline-test' });
+  const redis = createRedis({ url: redisUrl, keyPrefix: prefix, name: 'pipeline-test' });
   await redis.connect();
   // The consumer's own lock expiry (5 s, renewed while held) unless a test says otherwise.
   const consumerEnv = { ...common, ...consumerOverrides };

@@ -16,6 +16,12 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
 COPY --from=build /app/services ./services
 COPY package.json ./
-USER node
+# The one folder the services write: local storage's default STORAGE_DIR (.data/uploads) is
+# inside it. Owned by the image's user, so it is writable as is, and the chart mounts its
+# data volume here (with fsGroup 1000). /app itself stays root's and read-only to the user.
+RUN mkdir -p /app/.data && chown 1000:1000 /app/.data
+# The image's user, `node` (uid and gid 1000), by number: Kubernetes can check runAsNonRoot
+# against a number, not against a name.
+USER 1000:1000
 # The Lua scripts and the upload page are read from src/ at run time, next to dist/.
 CMD ["node", "services/ingest/dist/src/main.js"]

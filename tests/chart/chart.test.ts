@@ -1,38 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { randomName } from '@evh/testing';
-import {
-  KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-} from '@kubernetes/client-node';
+import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-
-const root = fileURLToPath(new URL('../../../', import.meta.url));
-const helm = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/helm');
-const chart = join(root, 'charts/event-horizon');
-
-function run(args: string[]): string {
-  const r = spawnSync(helm, args, { encoding: 'utf8' });
-  assert.equal(r.status, 0, `helm ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
-
-function render(namespace: string): KubernetesObject[] {
-  const out = run(['template', 'evh', chart, '--namespace', namespace, '--include-crds']);
-  return parseAllDocuments(out)
-    .map((d) => d.toJSON() as KubernetesObject | null)
-    .filter((o): o is KubernetesObject => o !== null);
-}
+import { chart, helm, renderChart, root } from './helm-chart.js';
 
 test('helm lint passes', () => {
-  assert.match(run(['lint', chart]), /0 chart\(s\) failed/);
+  assert.match(helm(['lint', chart]), /0 chart\(s\) failed/);
 });
 
 test('the chart carries the generated CRD and the same RBAC rules as manifests/', () => {
@@ -44,7 +20,7 @@ test('the chart carries the generated CRD and the same RBAC rules as manifests/'
   const generated = parseAllDocuments(readFileSync(join(root, 'manifests/rbac/controller.yaml'), 'utf8'))
     .map((d) => d.toJSON() as { kind: string; rules?: unknown[] })
     .find((o) => o.kind === 'Role');
-  const rendered = render('event-horizon').find((o) => o.kind === 'Role') as
+  const rendered = renderChart('event-horizon').find((o) => o.kind === 'Role') as
     | { rules?: unknown[] }
     | undefined;
   // The chart names its own Lease and consumer Deployment after the release.
@@ -66,7 +42,7 @@ test('every rendered object is accepted by a real kube-apiserver (server-side dr
   const namespace = randomName('chart').toLowerCase();
   await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
   try {
-    const objects = render(namespace);
+    const objects = renderChart(namespace);
     assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), [
       'ConfigMap',
       'CustomResourceDefinition',

@@ -30,12 +30,59 @@ helm.sh/chart: {{ .Chart.Name }}-{{ .Chart.Version }}
 - name: EVENTS_PARTITIONS
   value: {{ .Values.kafka.partitions | quote }}
 - name: REDIS_URL
-  value: {{ .Values.redis.url | quote }}
+  value: {{ include "evh.redisUrl" . | quote }}
 - name: REDIS_KEY_PREFIX
   value: {{ .Values.redis.keyPrefix | quote }}
 {{- end -}}
 
+{{- define "evh.redisUrl" -}}
+{{- if .Values.redis.server.enabled -}}
+redis://{{ include "evh.name" . }}-redis:6379
+{{- else -}}
+{{ .Values.redis.url }}
+{{- end -}}
+{{- end -}}
+
+{{/* The pod and container security of every service: the image's user, no privileges. */}}
+{{- define "evh.podSecurityContext" -}}
+securityContext:
+  runAsNonRoot: true
+  runAsUser: {{ .Values.securityContext.runAsUser }}
+  runAsGroup: {{ .Values.securityContext.runAsGroup }}
+  fsGroup: {{ .Values.securityContext.fsGroup }}
+  seccompProfile: { type: RuntimeDefault }
+{{- end -}}
+
+{{- define "evh.containerSecurityContext" -}}
+securityContext:
+  allowPrivilegeEscalation: false
+  capabilities: { drop: [ALL] }
+{{- end -}}
+
+{{/* The data volume of a service that stores files (ingest, consumer): see storage.local. */}}
+{{- define "evh.dataVolumeMount" -}}
+volumeMounts:
+  - { name: data, mountPath: {{ .Values.storage.local.mountPath | quote }} }
+{{- end -}}
+
+{{- define "evh.dataClaimName" -}}
+{{ .Values.storage.local.persistence.existingClaim | default (printf "%s-data" (include "evh.name" .)) }}
+{{- end -}}
+
+{{- define "evh.dataVolume" -}}
+volumes:
+  {{- if .Values.storage.local.persistence.enabled }}
+  - name: data
+    persistentVolumeClaim: { claimName: {{ include "evh.dataClaimName" . | quote }} }
+  {{- else }}
+  - name: data
+    emptyDir: {}
+  {{- end }}
+{{- end -}}
+
 {{- define "evh.storageEnv" -}}
+- name: STORAGE_DIR
+  value: {{ .Values.storage.local.dir | quote }}
 {{- if .Values.storage.s3.bucket }}
 - name: S3_ENDPOINT
   value: {{ .Values.storage.s3.endpoint | quote }}

@@ -1,5 +1,6 @@
-import { isCodedError } from '@evh/lifecycle';
+import { type CodedError, isCodedError } from '@evh/lifecycle';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { httpErrors } from './http-errors.js';
 
 /** Fastify's own request errors, renamed to codes a client can read without knowing Fastify. */
 const fastifyCodes: Record<string, string> = {
@@ -10,15 +11,45 @@ const fastifyCodes: Record<string, string> = {
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'INVALID_CONTENT_LENGTH',
 };
 
+/** Socket errors that say a dependency could not be reached, not that the code is wrong. */
+const unreachable = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
+
+/**
+ * A dependency's failure that reached us uncoded (our Redis, Kafka and storage clients code
+ * their own): a client library's "cannot reach it" errors, so that they are a 503 too.
+ */
+function uncodedUnavailable(error: Error): CodedError | undefined {
+  const e = error as Error & { code?: unknown; retriable?: unknown; statusCode?: unknown };
+  // A status says whose error it is already (a client's aborted body is ECONNRESET too).
+  if (e.statusCode !== undefined) return undefined;
+  const reason =
+    (typeof e.code === 'string' && unreachable.has(e.code)) ||
+    e.name === 'MaxRetriesPerRequestError' ||
+    (e.name.startsWith('KafkaJS') && e.retriable === true);
+  if (!reason) return undefined;
+  return httpErrors.DEPENDENCY_UNAVAILABLE(`a dependency is unavailable: ${error.message}`, { cause: error });
+}
+
 /**
  * One mapping from error to response for the whole service: coded errors carry their
- * status; Fastify's request errors keep their 4xx; anything else is a 500 that is logged.
+ * status (a 429 or 503 with Retry-After); Fastify's request errors keep their 4xx; a
+ * dependency that could not be reached is a 503; anything else is a 500 that is logged.
  */
 export function errorHandler(
-  error: FastifyError | Error,
+  raw: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
+  const error = uncodedUnavailable(raw) ?? raw;
   if (isCodedError(error)) {
     const { retryAfterMs, ...details } = (error.details ?? {}) as { retryAfterMs?: number };
     if (error.status === 429 || error.status === 503) {

@@ -4,5 +4,9 @@ import { defineErrors } from '@evh/lifecycle';
 export const httpErrors = defineErrors({
   VALIDATION_FAILED: { status: 400, retriable: false },
   NOT_FOUND: { status: 404, retriable: false },
+  /** The request's headers or body arrived too slowly (see HttpLimits). */
+  REQUEST_TIMEOUT: { status: 408, retriable: true },
   CONFLICT: { status: 409, retriable: false },
+  /** A dependency failed in a way nobody coded: a refused connection, a socket reset. */
+  DEPENDENCY_UNAVAILABLE: { status: 503, retriable: true },
 });

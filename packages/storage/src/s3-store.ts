@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
@@ -9,6 +10,7 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { storageErrors } from './errors.js';
 import type { ObjectStore } from './object-store.js';
+import { watchBody } from './watch-body.js';
 
 export interface S3StoreOptions {
   endpoint: string;
@@ -44,19 +46,32 @@ export function createS3Store(options: S3StoreOptions): ObjectStore {
   return {
     kind: 's3',
     async put(key, body) {
+      // Before anything else: the body may fail before the upload starts reading it.
+      const watched = watchBody(body);
       let bytes = 0;
-      body.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
+      const counted = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          done(null, chunk);
+        },
       });
+      // Listens to both at once; a failed body fails `counted`, and with it the upload.
+      const feeding = pipeline(body, counted);
       try {
-        await new Upload({
+        const upload = new Upload({
           client,
-          params: { Bucket, Key: key, Body: body },
+          params: { Bucket, Key: key, Body: counted },
           partSize: options.partSizeBytes ?? 8 * 1024 * 1024,
           queueSize: 2,
-        }).done();
+        });
+        // A failed upload aborts its multipart upload: no part of the object stays.
+        await Promise.all([upload.done(), feeding]);
       } catch (err) {
-        throw unavailable(err);
+        // Read before the destroy below, which ends the body too.
+        const failure = watched.failure();
+        // When the store failed on its own, the rest of the body is not wanted.
+        counted.destroy();
+        throw failure ?? unavailable(err);
       }
       return { key, bytes };
     },

@@ -1,4 +1,12 @@
-import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
+import {
+  defaultHttpLimits,
+  errorHandler,
+  guardSlowRequests,
+  type HttpLimits,
+  httpServerOptions,
+  registerApiDocs,
+  useZodValidation,
+} from '@evh/http';
 import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
 import cors from '@fastify/cors';
 import multipart from '@fastify/multipart';
@@ -25,6 +33,8 @@ export interface IngestDeps {
   /** Server spans per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracer?: Tracer;
   bodyLimit: number;
+  /** How slowly a client may send, and how many connections at once (defaults when absent). */
+  httpLimits?: HttpLimits;
   /** Access-Control-Allow-Origin: `*`, or a list of origins. */
   corsOrigin: string | string[];
 }
@@ -33,7 +43,9 @@ export interface IngestDeps {
 export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance> {
   // Typed as the base logger: Fastify's generics otherwise carry pino's type into every route.
   const loggerInstance: FastifyBaseLogger = deps.logger;
-  const app = Fastify({ loggerInstance, bodyLimit: deps.bodyLimit });
+  const httpLimits = deps.httpLimits ?? defaultHttpLimits;
+  const app = Fastify({ loggerInstance, bodyLimit: deps.bodyLimit, ...httpServerOptions(httpLimits) });
+  guardSlowRequests(app, httpLimits);
   // Events are JSON; a text/plain body is a client mistake that deserves a 415, not a 400.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);

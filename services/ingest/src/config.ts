@@ -1,4 +1,5 @@
 import { topicsEnvShape } from '@evh/events';
+import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { redisEnvShape } from '@evh/redis';
@@ -11,6 +12,7 @@ export const ingestConfigSchema = storageEnvSchema.extend({
   ...brokerProbeEnvShape,
   ...topicsEnvShape,
   ...redisEnvShape,
+  ...httpLimitsEnvShape,
   RATE_LIMIT_PER_WINDOW: envInt(100, 1),
   RATE_LIMIT_WINDOW_MS: envInt(1000, 1),
   /** Project quotas are re-read from Redis this often (when the controller changed them). */

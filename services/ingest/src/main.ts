@@ -1,6 +1,7 @@
 // The ingest process: reads config, opens connections, wires the app, listens, and closes
 // everything in reverse order on SIGTERM. The only impure file of the service.
 import { CONSUMER_GROUP, platformTopics } from '@evh/events';
+import { httpLimitsOf } from '@evh/http';
 import {
   createBatchingProducer,
   createBrokerProbe,
@@ -31,6 +32,7 @@ async function main(): Promise<void> {
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
     name: 'redis',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
     shutdown,
   });
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
       storage: () => store.ping(),
     },
     bodyLimit: config.MAX_BODY_BYTES,
+    httpLimits: httpLimitsOf(config),
   });
   // Closed first: stop taking requests, let the in-flight ones finish.
   shutdown.register('http', () => app.close());

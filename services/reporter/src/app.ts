@@ -1,4 +1,12 @@
-import { errorHandler, registerApiDocs, useZodValidation } from '@evh/http';
+import {
+  defaultHttpLimits,
+  errorHandler,
+  guardSlowRequests,
+  type HttpLimits,
+  httpServerOptions,
+  registerApiDocs,
+  useZodValidation,
+} from '@evh/http';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
 import websocket from '@fastify/websocket';
@@ -8,6 +16,7 @@ import mercurius from 'mercurius';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { createCrashStore } from './crashes/crash-store.js';
+import { graphqlErrorFormatter } from './graphql-errors.js';
 import { jobResolvers, jobSchema } from './graphql-schema.js';
 import { createJobReader } from './jobs/job-reader.js';
 import type { ProgressHub } from './jobs/progress-hub.js';
@@ -27,12 +36,16 @@ export interface ReporterDeps {
   readiness: Record<string, ReadinessCheck>;
   /** Server spans per request when tracing is on (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracer?: Tracer;
+  /** How slowly a client may send, and how many connections at once (defaults when absent). */
+  httpLimits?: HttpLimits;
 }
 
 /** The read side: everything the platform knows, served from Redis. */
 export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInstance> {
   const loggerInstance: FastifyBaseLogger = deps.logger;
-  const app = Fastify({ loggerInstance });
+  const httpLimits = deps.httpLimits ?? defaultHttpLimits;
+  const app = Fastify({ loggerInstance, ...httpServerOptions(httpLimits) });
+  guardSlowRequests(app, httpLimits);
   useZodValidation(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) =>
@@ -47,7 +60,12 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
   });
   await app.register(websocket);
   const jobs = createJobReader(deps.redis);
-  await app.register(mercurius, { schema: jobSchema, resolvers: jobResolvers(jobs), path: '/graphql' });
+  await app.register(mercurius, {
+    schema: jobSchema,
+    resolvers: jobResolvers(jobs),
+    path: '/graphql',
+    errorFormatter: graphqlErrorFormatter,
+  });
   // Routes go in after the docs plugin so that its onRoute hook sees them.
   await app.register(async (api) => {
     registerPipelineRoutes(api, deps.redis);

@@ -1,4 +1,5 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
+import { httpLimitsOf } from '@evh/http';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { connectRedis } from '@evh/redis';
 import { startServiceRuntime } from '@evh/telemetry';
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     url: config.REDIS_URL,
     keyPrefix: config.REDIS_KEY_PREFIX,
     name: 'redis',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
     shutdown,
   });
@@ -24,6 +26,7 @@ async function main(): Promise<void> {
   const subscriber = await connectRedis({
     url: config.REDIS_URL,
     name: 'redis-subscriber',
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
     logger,
     shutdown,
   });
@@ -35,6 +38,7 @@ async function main(): Promise<void> {
     redis,
     hub,
     ingestUrl: config.PUBLIC_INGEST_URL,
+    httpLimits: httpLimitsOf(config),
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,
     readiness: {

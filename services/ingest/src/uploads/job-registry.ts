@@ -32,6 +32,10 @@ export function createJobRegistry(redis: Redis, retentionMs: number) {
         .pexpire(key, retentionMs)
         .exec();
     },
+    /** Drops a job that could not be queued. */
+    async remove(jobId: string): Promise<void> {
+      await redis.del(jobKeys.job(jobId));
+    },
   };
 }
 

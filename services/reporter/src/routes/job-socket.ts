@@ -1,4 +1,5 @@
 import type { JobView } from '@evh/events';
+import { isRetriable } from '@evh/lifecycle';
 import type {} from '@fastify/websocket';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
@@ -49,6 +50,9 @@ export function registerJobSocket(app: FastifyInstance, jobs: JobReader, hub: Pr
         });
         reading = reading.catch((err: unknown) => {
           req.log.warn({ err, jobId }, 'job update not sent');
+          // Redis unavailable: 1013 "try again later", so the client reconnects instead of
+          // waiting on a socket that may never say anything.
+          if (isRetriable(err) && socket.readyState === socket.OPEN) socket.close(1013, 'try again later');
         });
       };
       // Listen before the first read, so a stage reached in between is not missed.

@@ -10,14 +10,18 @@ export interface WorkObservation {
 
 export interface StallState {
   progress: number | undefined;
-  /** Since when the worker has had work, its dependencies up, and made no progress. */
+  /** The last observation saw work waiting, dependencies up. */
+  waiting: boolean;
+  /** Since when the worker has been waiting so without making progress. */
   since: number;
 }
 
 /**
  * The stall rule, pure: a worker is alive unless it has had work and working dependencies
  * for `stallMs` without making progress. Idle time and dependency outages restart the clock,
- * so an idle worker is never restarted, nor one that only waits for Kafka to come back.
+ * so an idle worker is never restarted, nor one that only waits for Kafka to come back. The
+ * clock starts at the first observation that sees the work, not at the idle one before it:
+ * a stall is reported late by up to one observation interval, never early.
  */
 export function observeStall(
   state: StallState,
@@ -25,8 +29,9 @@ export function observeStall(
   at: number,
   stallMs: number,
 ): { state: StallState; alive: boolean } {
-  if (seen.progress !== state.progress || !seen.hasWork || !seen.dependenciesUp) {
-    return { state: { progress: seen.progress, since: at }, alive: true };
+  const waiting = seen.hasWork && seen.dependenciesUp;
+  if (seen.progress !== state.progress || !waiting || !state.waiting) {
+    return { state: { progress: seen.progress, waiting, since: at }, alive: true };
   }
   return { state, alive: at - state.since < stallMs };
 }
@@ -38,12 +43,12 @@ export interface StallWatchOptions {
 }
 
 /**
- * A liveness check from the stall rule. The clock only moves when the check runs (each
+ * A liveness check from the stall rule. The worker is observed when the check runs (each
  * liveness probe), so a stall is reported at most one probe period late, never early.
  */
 export function createStallWatch(options: StallWatchOptions): () => Promise<boolean> {
   const now = options.now ?? Date.now;
-  let state: StallState = { progress: undefined, since: now() };
+  let state: StallState = { progress: undefined, waiting: false, since: now() };
   return async () => {
     const seen = await options.observe();
     const next = observeStall(state, seen, now(), options.stallMs);

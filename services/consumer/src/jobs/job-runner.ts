@@ -138,6 +138,10 @@ async function readFromCheckpoint(
   }
 
   const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, offset));
+  // Listened to before anything else is awaited: an 'error' the stream emits before the loop
+  // reads it, or after the loop left it (stopping), would otherwise crash the process. While
+  // the loop runs, the error also reaches it and fails the read (retried via Kafka).
+  stream.on('error', (err) => deps.logger.debug({ err, jobId }, 'job file stream error'));
   for await (const piece of splitLines(stream, offset, deps.maxLineBytes)) {
     if (deps.isStopping()) {
       stream.destroy();

@@ -83,7 +83,7 @@ up() {
     [[ -f $run/$name.pid ]] || continue
     if ! wait_ready 60 "$name /readyz" "$(cat "$run/$name.pid")" ready "$name" "$port"; then
       tail -20 "$run/$name.log" >&2
-      die "$name did not become ready (log: .run/$name.log)"
+      die "$name did not become ready (log: ${run#"$root"/}/$name.log)"
     fi
   done
   status

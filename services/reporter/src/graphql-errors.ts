@@ -1,6 +1,6 @@
 import { isCodedError } from '@evh/lifecycle';
 import type { ExecutionResult } from 'graphql';
-import { defaultErrorFormatter, type MercuriusContext } from 'mercurius';
+import mercurius, { type MercuriusContext } from 'mercurius';
 
 /**
  * GraphQL answers 200 with `errors` by default, even when Redis could not be read: a client
@@ -12,7 +12,7 @@ export function graphqlErrorFormatter<TContext extends MercuriusContext = Mercur
   execution: ExecutionResult & Required<Pick<ExecutionResult, 'errors'>>,
   context: TContext,
 ) {
-  const formatted = defaultErrorFormatter(execution, context);
+  const formatted = mercurius.defaultErrorFormatter(execution, context);
   const unavailable = execution.errors
     .map((e) => e.originalError)
     .find((e) => isCodedError(e) && e.status === 503);

@@ -1,7 +1,7 @@
 // Redis persistence cost (make bench): what the AOF costs the consumer's finalize workload.
 // Three Redis servers, started by tests/infra/redis.sh in the same run on the same disk:
 // `appendonly no`, `appendfsync everysec` (what make up, make test and the chart run) and
-// `appendfsync always`. Each event is the consumer's own begin-event.lua (dedup check, lock)
+// `appendfsync always`. AOF rewrites run as configured (at 64 MB, then when doubled); a measurement a rewrite shrank is left out of bytes/event. Delayed fsyncs are writes Redis held back because the last second's fsync had not finished. Each event is the consumer's own begin-event.lua (dedup check, lock)
 // then finalize-event.lua (final state, dedup marker, order, seq, counters, unlock), read
 // from services/consumer/src/redis, so the figures follow the scripts as they change.
 // Writers each own their users, as the consumer's lanes do: a user's events are sequential,
@@ -66,7 +66,12 @@ interface Sample {
   events: number;
   seconds: number;
   latenciesMs: number[];
+  /** AOF growth, counted only over measurements that no rewrite shrank (aofEvents events). */
   aofBytes: number;
+  aofEvents: number;
+  rewrites: number;
+  /** everysec: writes Redis held back because the previous fsync had not finished. */
+  delayedFsyncs: number;
   cpuSeconds: number;
 }
 
@@ -99,8 +104,20 @@ async function startServer(mode: Mode, port: number): Promise<Server> {
   return { mode, run, port, pid, redis };
 }
 
-async function aofSize(redis: Redis): Promise<number> {
-  return Number(/aof_current_size:(\d+)/.exec(await redis.info('persistence'))?.[1] ?? 0);
+interface AofInfo {
+  size: number;
+  rewrites: number;
+  delayedFsyncs: number;
+}
+
+async function aofInfo(redis: Redis): Promise<AofInfo> {
+  const info = await redis.info('persistence');
+  const field = (name: string) => Number(new RegExp(`${name}:(\\d+)`).exec(info)?.[1] ?? 0);
+  return {
+    size: field('aof_current_size'),
+    rewrites: field('aof_rewrites') + field('aof_rewrite_in_progress'),
+    delayedFsyncs: field('aof_delayed_fsync'),
+  };
 }
 
 /** One event through the consumer's two scripts, as the consumer calls them. */
@@ -156,7 +173,7 @@ async function measure(server: Server, writers: number, durationS = SECONDS): Pr
   // Every measurement starts from an empty dataset, so none pays for an earlier one's size.
   await redis.flushall();
   const token = randomName('aof');
-  const aof0 = await aofSize(redis);
+  const aof0 = await aofInfo(redis);
   const cpu0 = cpuSeconds(server.pid);
   const latenciesMs: number[] = [];
   const t0 = performance.now();
@@ -176,11 +193,16 @@ async function measure(server: Server, writers: number, durationS = SECONDS): Pr
     }),
   );
   const seconds = (performance.now() - t0) / 1000;
+  const aof1 = await aofInfo(redis);
+  const rewrites = aof1.rewrites - aof0.rewrites;
   return {
     events: latenciesMs.length,
     seconds,
     latenciesMs,
-    aofBytes: (await aofSize(redis)) - aof0,
+    aofBytes: rewrites === 0 ? aof1.size - aof0.size : 0,
+    aofEvents: rewrites === 0 ? latenciesMs.length : 0,
+    rewrites,
+    delayedFsyncs: aof1.delayedFsyncs - aof0.delayedFsyncs,
     cpuSeconds: cpuSeconds(server.pid) - cpu0,
   };
 }
@@ -191,6 +213,9 @@ function merge(samples: Sample[]): Sample {
     seconds: samples.reduce((n, s) => n + s.seconds, 0),
     latenciesMs: samples.flatMap((s) => s.latenciesMs).sort((a, b) => a - b),
     aofBytes: samples.reduce((n, s) => n + s.aofBytes, 0),
+    aofEvents: samples.reduce((n, s) => n + s.aofEvents, 0),
+    rewrites: samples.reduce((n, s) => n + s.rewrites, 0),
+    delayedFsyncs: samples.reduce((n, s) => n + s.delayedFsyncs, 0),
     cpuSeconds: samples.reduce((n, s) => n + s.cpuSeconds, 0),
   };
 }
@@ -244,7 +269,8 @@ function report(samples: Map<string, Sample[]>, version: string): string {
         `| ${mode.label} | ${writers} | ${median(rates).toFixed(0)} | ` +
           `${Math.min(...rates).toFixed(0)}–${Math.max(...rates).toFixed(0)} | ${ratio.toFixed(2)} | ` +
           `${percentile(m.latenciesMs, 50).toFixed(2)} | ${percentile(m.latenciesMs, 99).toFixed(2)} | ` +
-          `${(m.aofBytes / m.events).toFixed(0)} | ${((m.cpuSeconds / m.events) * 1e6).toFixed(0)} |`,
+          `${m.aofEvents ? (m.aofBytes / m.aofEvents).toFixed(0) : '–'} | ${m.rewrites} | ${m.delayedFsyncs} | ` +
+          `${((m.cpuSeconds / m.events) * 1e6).toFixed(0)} |`,
       );
       if (mode.id !== 'off') summary.push(`${mode.id} with ${writers}: ${ratio.toFixed(2)}`);
     }
@@ -253,12 +279,12 @@ function report(samples: Map<string, Sample[]>, version: string): string {
 
 ${new Date().toISOString().slice(0, 10)}, ${machineLine()}; Redis ${version}, data on ${filesystemOf(RUN_DIR)}.
 Three servers started by \`tests/infra/redis.sh\` in one run, measured in turn: ${ROUNDS} rounds of ${SECONDS} s per configuration, the order rotated each round; events/s is the median of the rounds (range beside it), the ratio the median of the rounds' ratios.
-Each event is the consumer's own \`begin-event.lua\` then \`finalize-event.lua\` (dedup check and lock, then the final state, dedup marker, order, seq and counters: the writes of one finalized event).
+AOF rewrites run as configured (at 64 MB, then when doubled); a measurement a rewrite shrank is left out of bytes/event. Delayed fsyncs are writes Redis held back because the last second's fsync had not finished. Each event is the consumer's own \`begin-event.lua\` then \`finalize-event.lua\` (dedup check and lock, then the final state, dedup marker, order, seq and counters: the writes of one finalized event).
 Writers each own ${USERS_PER_WRITER} users and send a user's events one after the other, as the consumer's lanes do; 1 writer is one lane alone, 64 the consumer's default concurrency, all through one auto-pipelined client.
 \`everysec\` is what \`make up\`, \`make test\` and the chart run; on a crash it loses at most the last ~1 s of writes (2 s when the disk is slow to fsync), the window \`DURABLE_AFTER_MS\` waits out before offsets are committed (ADR 0007).
 
-| persistence | writers | events/s | range | vs \`appendonly no\` | p50 ms | p99 ms | AOF bytes/event | Redis CPU µs/event |
-|---|---|---|---|---|---|---|---|---|
+| persistence | writers | events/s | range | vs \`appendonly no\` | p50 ms | p99 ms | AOF bytes/event | AOF rewrites | delayed fsyncs | Redis CPU µs/event |
+|---|---|---|---|---|---|---|---|---|---|---|
 ${rows.join('\n')}
 
 Events/s against \`appendonly no\` with the same writers: ${summary.join('; ')}. Load average ${loadavg()[0]?.toFixed(1)} at the end on ${cpus().length} cores: the machine was shared with other work while measured, so the absolute figures vary from run to run more than the ratios.`;

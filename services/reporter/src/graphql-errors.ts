@@ -3,9 +3,10 @@ import type { ExecutionResult } from 'graphql';
 import mercurius, { type MercuriusContext } from 'mercurius';
 
 /**
- * GraphQL answers 200 with `errors` by default, even when Redis could not be read: a client
- * could not tell "no such job" from "try again". A query that failed because a dependency
- * is unavailable (a coded 503) is a 503 with Retry-After, like every other route, and each
+ * GraphQL answers 200 with `errors` by default, even when Redis could not be read or the
+ * body came too slowly: a client could not tell "no such job" from "try again". A query that
+ * failed with one of our coded errors takes that error's status (a 503 with Retry-After when
+ * a dependency is unavailable, a 408 for a slow body), like every other route, and each
  * error carries the code in `extensions.code`.
  */
 export function graphqlErrorFormatter<TContext extends MercuriusContext = MercuriusContext>(
@@ -13,18 +14,16 @@ export function graphqlErrorFormatter<TContext extends MercuriusContext = Mercur
   context: TContext,
 ) {
   const formatted = mercurius.defaultErrorFormatter(execution, context);
-  const unavailable = execution.errors
-    .map((e) => e.originalError)
-    .find((e) => isCodedError(e) && e.status === 503);
-  if (!isCodedError(unavailable)) return formatted;
-  context.reply.header('Retry-After', 1);
+  const coded = execution.errors.map((e) => e.originalError).find(isCodedError);
+  if (!isCodedError(coded)) return formatted;
+  if (coded.status === 429 || coded.status === 503) context.reply.header('Retry-After', 1);
   return {
-    statusCode: 503,
+    statusCode: coded.status,
     response: {
       ...formatted.response,
       errors: (formatted.response.errors ?? []).map((e) => ({
         ...e,
-        extensions: { ...e.extensions, code: unavailable.code },
+        extensions: { ...e.extensions, code: coded.code },
       })),
     },
   };

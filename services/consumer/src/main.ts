@@ -239,6 +239,7 @@ async function main(): Promise<void> {
       maxLineBytes: config.JOB_MAX_LINE_BYTES,
       lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
       storageAttempts: config.JOB_STORAGE_ATTEMPTS,
+      durableAfterMs: config.DURABLE_AFTER_MS,
       onAnomalies: (anomalies) => {
         for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
       },

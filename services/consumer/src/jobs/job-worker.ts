@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { jobMessageSchema } from '@evh/events';
 import type { Consumer, EachBatchPayload } from '@evh/kafka';
 import type { Logger } from 'pino';
@@ -7,6 +8,12 @@ export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStop
   consumer: Consumer;
   logger: Logger;
   isStopping(): boolean;
+  /**
+   * A job's offset is committed this long after its last Redis write, so that write is on
+   * Redis's disk first (appendfsync everysec, ADR 0007): a host crash must not leave a job
+   * half read in Redis whose message Kafka will not deliver again.
+   */
+  durableAfterMs?: number;
 }
 
 /**
@@ -37,6 +44,10 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
         deps.logger.warn({ offset: message.offset }, 'not a job message; skipped');
       }
       resolveOffset(message.offset);
+      if (deps.durableAfterMs) {
+        await sleep(deps.durableAfterMs);
+        await heartbeat();
+      }
       await deps.consumer.commitOffsets([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
       ]);

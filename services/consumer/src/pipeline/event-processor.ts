@@ -71,7 +71,8 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
    * leaves the event unfinalized, to be read again from Kafka.
    */
   async function untilAvailable<T>(eventId: string, call: () => Promise<T>): Promise<T> {
-    let pause = Math.max(deps.retryBackoffMs, 10);
+    const first = Math.max(deps.retryBackoffMs, 10);
+    let pause = first;
     for (;;) {
       try {
         return await call();
@@ -80,7 +81,9 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
         if (infra?.code !== 'REDIS_UNAVAILABLE') throw infra ?? err;
         if (deps.isStopping()) throw consumerErrors.SHUTTING_DOWN(`abandoning ${eventId}`, { cause: err });
         if (lost.has(eventId)) throw consumerErrors.LOCK_LOST(eventId, { cause: err });
-        deps.logger.warn({ err, eventId, retryInMs: pause }, 'redis unavailable; trying again');
+        // Once per call: an outage would otherwise log every event every second.
+        if (pause === first)
+          deps.logger.warn({ err, eventId }, 'redis unavailable; trying again until it answers');
         await sleep(pause);
         pause = Math.min(pause * 2, maxBackoff);
       }

@@ -64,6 +64,15 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
   const lost = new Set<string>();
   const maxBackoff = deps.maxInfraBackoffMs ?? 1000;
 
+  /** What to throw for a failed call, or undefined when Redis was unavailable: try again. */
+  function giveUp(eventId: string, err: unknown): unknown {
+    const infra = asInfrastructureError(err);
+    if (infra?.code !== 'REDIS_UNAVAILABLE') return infra ?? err;
+    if (deps.isStopping()) return consumerErrors.SHUTTING_DOWN(`abandoning ${eventId}`, { cause: err });
+    if (lost.has(eventId)) return consumerErrors.LOCK_LOST(eventId, { cause: err });
+    return undefined;
+  }
+
   /**
    * Runs a call until it stops failing for infrastructure reasons: a Redis restart must not
    * burn the event's attempts or dead-letter it. Its own failures are thrown at once; so is
@@ -72,20 +81,16 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
    */
   async function untilAvailable<T>(eventId: string, call: () => Promise<T>): Promise<T> {
     const first = Math.max(deps.retryBackoffMs, 10);
-    let pause = first;
-    for (;;) {
+    for (let pause = first; ; pause = Math.min(pause * 2, maxBackoff)) {
       try {
         return await call();
       } catch (err) {
-        const infra = asInfrastructureError(err);
-        if (infra?.code !== 'REDIS_UNAVAILABLE') throw infra ?? err;
-        if (deps.isStopping()) throw consumerErrors.SHUTTING_DOWN(`abandoning ${eventId}`, { cause: err });
-        if (lost.has(eventId)) throw consumerErrors.LOCK_LOST(eventId, { cause: err });
+        const fatal = giveUp(eventId, err);
+        if (fatal !== undefined) throw fatal;
         // Once per call: an outage would otherwise log every event every second.
         if (pause === first)
           deps.logger.warn({ err, eventId }, 'redis unavailable; trying again until it answers');
         await sleep(pause);
-        pause = Math.min(pause * 2, maxBackoff);
       }
     }
   }

@@ -21,7 +21,7 @@ import { createEventPublisher } from '../src/event-publisher.js';
 import { createIngestMetrics } from '../src/metrics.js';
 import { createRateLimiter } from '../src/rate-limit/rate-limiter.js';
 import { createJobRegistry } from '../src/uploads/job-registry.js';
-import { listenForTest, rawRequest } from './raw-http.js';
+import { freeTestPort, listenForTest, rawRequest } from './raw-http.js';
 
 // Issue 10, item 1: a multipart body that ends early must be a prompt 400 (or, when the client
 // went away, nothing at all), never a crash or a hang, and must leave no object and no job.
@@ -246,3 +246,45 @@ for (const [name, make] of [
     });
   });
 }
+
+describe('an upload while the object store is unavailable', () => {
+  test('503 STORAGE_UNAVAILABLE with Retry-After, no job, and the ingest serves on', async () => {
+    const prefix = `${randomName('nos3')}:`;
+    const redis = createRedis({ url: env.redisUrl, keyPrefix: prefix, name: 'upload-no-store-test' });
+    await redis.connect();
+    closers.push(() => redis.quit());
+    // Nothing listens there: every request of the S3 client is refused.
+    const deadPort = await freeTestPort();
+    const store = createS3Store({
+      ...s3Env(),
+      endpoint: `http://127.0.0.1:${deadPort}`,
+      bucket: 'nowhere',
+      region: 'us-east-1',
+      forcePathStyle: true,
+    });
+    closers.push(() => store.close());
+    const registry = createMetricsRegistry('ingest');
+    const app = await buildIngestApp({
+      logger,
+      rateLimiter: createRateLimiter(redis, { limit: 100, windowMs: 1000 }),
+      publisher: createEventPublisher(batching, randomName('events')),
+      metrics: createIngestMetrics(registry),
+      registry,
+      readiness: {},
+      bodyLimit: 64 * 1024,
+      uploads: { store, jobs: createJobRegistry(redis, 60_000), producer: batching, jobsTopic },
+      maxUploadBytes: MAX,
+      corsOrigin: '*',
+    });
+    closers.push(() => app.close());
+    const port = await listenForTest(app);
+    const body = `${fileHead()}{"a":1}\n\r\n--b--\r\n`;
+    const res = await rawRequest({ port, head: head(body.length), chunks: [body] });
+    assert.equal(res.status, 503, res.body);
+    assert.equal(JSON.parse(res.body).code, 'STORAGE_UNAVAILABLE');
+    assert.match(res.headers, /retry-after: \d+/i);
+    assert.equal((await redis.keys(`${prefix}job:*`)).length, 0);
+    const health = await rawRequest({ port, head: 'GET /healthz HTTP/1.1\r\nHost: t' });
+    assert.equal(health.status, 200);
+  });
+});

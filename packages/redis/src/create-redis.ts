@@ -17,13 +17,14 @@ export const DEFAULT_REDIS_COMMAND_TIMEOUT_MS = 1500;
 const HANDSHAKE = new Set(['auth', 'hello', 'select', 'client', 'readonly', 'info']);
 
 /** ioredis's own errors that mean "Redis is not there", and the server's "not now" replies. */
-function isUnavailable(err: Error): boolean {
+function isUnavailable(err: Error | undefined): boolean {
+  const message = err?.message ?? '';
   return (
-    err.name === 'MaxRetriesPerRequestError' ||
-    err.message === 'Command timed out' ||
-    err.message === 'Connection is closed.' ||
-    err.message.startsWith("Stream isn't writeable") ||
-    /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN) /.test(err.message)
+    err?.name === 'MaxRetriesPerRequestError' ||
+    message === 'Command timed out' ||
+    message === 'Connection is closed.' ||
+    message.startsWith("Stream isn't writeable") ||
+    /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY) /.test(message)
   );
 }
 
@@ -49,7 +50,7 @@ class FailFastRedis extends Redis {
     command.reject = (err: Error) =>
       reject(
         isUnavailable(err)
-          ? redisErrors.REDIS_UNAVAILABLE(`redis unavailable: ${err.message}`, { cause: err })
+          ? redisErrors.REDIS_UNAVAILABLE(`redis unavailable: ${err?.message}`, { cause: err })
           : err,
       );
     const down = this.status !== 'ready' && !(this.status === 'connect' && HANDSHAKE.has(command.name));

@@ -80,8 +80,20 @@ test('before its first connection a client queues its commands (lazyConnect stil
   assert.equal(await redis.get('k'), 'v');
 });
 
-test('Redis killed: every kind of command fails at once with REDIS_UNAVAILABLE', async () => {
+test('Redis killed: a command under way fails within a second, with REDIS_UNAVAILABLE', async () => {
+  await waitFor('the client ready', () => redis.status === 'ready');
+  const underWay = outcome(() => redis.get('k'));
   await killServer();
+  const { error, ms } = await underWay;
+  // Either answered before the kill, or failed after the first reconnect attempts.
+  if (error) {
+    assert.ok(isCodedError(error) && error.code === 'REDIS_UNAVAILABLE', String(error));
+    assert.ok(ms < 1000, `failed after ${ms} ms`);
+  }
+  await waitFor('the client to see the connection closed', () => redis.status !== 'ready');
+});
+
+test('Redis down: every kind of command fails at once with REDIS_UNAVAILABLE', async () => {
   const r = redis as Redis & { echoKey(key: string): Promise<string> };
   const kinds: [string, () => Promise<unknown>][] = [
     ['get', () => r.get('k')],

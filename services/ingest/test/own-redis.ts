@@ -18,6 +18,7 @@ export interface OwnRedis {
 /** Whether something answers PING on the port, over a plain socket (no client library). */
 async function answersPing(port: number): Promise<boolean> {
   const socket = connect(port, '127.0.0.1');
+  socket.on('error', () => {});
   try {
     await once(socket, 'connect');
     socket.write('PING\r\n');

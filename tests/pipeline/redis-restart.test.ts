@@ -46,7 +46,19 @@ test('Redis SIGKILLed mid-stream and restarted on its AOF: every acknowledged ev
   });
   const resumedMs = Date.now() - killedAt;
 
-  await waitForDrain(f, ids.length, 120_000);
+  try {
+    await waitForDrain(f, ids.length, 120_000);
+  } catch (err) {
+    // How far it got, and what the consumer said, for a run that stalls.
+    const state = {
+      processed: await f.processedCount(),
+      lag: await f.lag(),
+      inflight: (await f.inflightKeys()).length,
+    };
+    throw new Error(
+      `${(err as Error).message}: ${JSON.stringify(state)}\n--- consumer ---\n${f.consumer.output().slice(-6000)}`,
+    );
+  }
   const pipeline = f.redis.pipeline();
   for (const id of ids) pipeline.hmget(k.event(id), 'status', 'attempts');
   const rows = (await pipeline.exec()) ?? [];

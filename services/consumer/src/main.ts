@@ -34,6 +34,7 @@ import { createEventStore } from './pipeline/event-store.js';
 import { createGapSweeper } from './pipeline/gap-sweeper.js';
 import { createLockRenewer, lockRenewIntervalMs } from './pipeline/lock-renewer.js';
 import { createUserLanes } from './pipeline/user-lanes.js';
+import { persistenceProblem, readPersistence } from './redis/persistence-check.js';
 
 const SERVICE = 'consumer';
 
@@ -52,6 +53,11 @@ async function main(): Promise<void> {
   });
 
   // Project weights and maxInFlight for the fair scheduler, as the controller writes them.
+  // Offsets are committed on the premise that Redis persists what it acknowledged (ADR 0007).
+  const persistence = await readPersistence(redis);
+  const persistenceIssue = persistence && persistenceProblem(persistence, config.DURABLE_AFTER_MS);
+  if (persistenceIssue) logger.warn({ persistence }, `${persistenceIssue} (ADR 0007)`);
+
   const quotas = createQuotaCache(redis, { refreshMs: config.QUOTA_REFRESH_MS, logger });
   await quotas.start();
   shutdown.register('quota-cache', () => quotas.stop());

@@ -1,3 +1,4 @@
+import { defaultHttpLimits, guardSlowRequests, type HttpLimits, httpServerOptions } from '@evh/http';
 import type { GroupLag } from '@evh/kafka';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
@@ -21,12 +22,16 @@ export interface ControllerAppDeps {
   readiness: Record<string, ReadinessCheck>;
   latestLag: () => GroupLag | undefined;
   status: () => ControllerStatus;
+  /** Header time-out and the connection bound, as every service has them. */
+  httpLimits?: HttpLimits;
 }
 
 /** The controller's probes, metrics, the lag reading it acts on and its own state. */
 export function buildControllerApp(deps: ControllerAppDeps): FastifyInstance {
   const loggerInstance: FastifyBaseLogger = deps.logger;
-  const app = Fastify({ loggerInstance, disableRequestLogging: true });
+  const limits = deps.httpLimits ?? defaultHttpLimits;
+  const app = Fastify({ loggerInstance, disableRequestLogging: true, ...httpServerOptions(limits) });
+  guardSlowRequests(app, limits);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
   app.get('/v1/lag', async (_request, reply) => {
     const lag = deps.latestLag();

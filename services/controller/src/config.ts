@@ -1,4 +1,5 @@
 import { topicsEnvShape } from '@evh/events';
+import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envBool, envInt, serviceEnvShape } from '@evh/lifecycle';
 import { DEFAULT_QUOTA_SOURCE, type EffectiveQuota, quotaModeSchema } from '@evh/quota';
@@ -13,6 +14,7 @@ export const controllerConfigSchema = z
     ...brokerProbeEnvShape,
     ...topicsEnvShape,
     ...redisEnvShape,
+    ...httpLimitsEnvShape,
     /** How often the consumer group's lag is read (the autoscaler's pollInterval). */
     LAG_POLL_INTERVAL_MS: envInt(15_000, 100),
 

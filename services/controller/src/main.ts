@@ -2,6 +2,7 @@
 // reconciles ProjectQuota resources into Redis and scales the consumer Deployment on that
 // lag, both only while it holds the Lease. The only impure file of the service.
 import { hostname } from 'node:os';
+import { httpLimitsOf } from '@evh/http';
 import { createBrokerProbe, createKafka } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
@@ -42,6 +43,7 @@ async function main(): Promise<void> {
     name: 'redis',
     logger,
     shutdown,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   });
   const store = createQuotaStore(redis);
 
@@ -174,6 +176,7 @@ async function main(): Promise<void> {
       redis: () => redis.status === 'ready',
     },
     latestLag: () => lag.latest(),
+    httpLimits: httpLimitsOf(config),
     status: () => status(),
   });
   shutdown.register('http', () => app.close());

@@ -1,8 +1,8 @@
+import { createPeriodicProbe, type PeriodicProbe } from '@evh/lifecycle';
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from './create-kafka.js';
 import { kafkaErrors } from './errors.js';
-import { createPeriodicProbe, type PeriodicProbe } from './periodic-probe.js';
 
 export interface BrokerProbeOptions {
   clientId: string;

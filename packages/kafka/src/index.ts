@@ -9,4 +9,3 @@ export * from './ensure-topics.js';
 export * from './errors.js';
 export * from './kafka-env.js';
 export * from './partition-of.js';
-export * from './periodic-probe.js';

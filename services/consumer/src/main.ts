@@ -3,15 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND, platformTopics } from '@evh/events';
-import {
-  consumerLag,
-  createBrokerProbe,
-  createKafka,
-  createPeriodicProbe,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
-import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { consumerLag, createBrokerProbe, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';

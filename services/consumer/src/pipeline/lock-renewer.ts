@@ -1,5 +1,5 @@
+import { createPeriodicTask, type PeriodicTask } from '@evh/lifecycle';
 import type { Logger } from 'pino';
-import { createPeriodicTask, type PeriodicTask } from '../periodic-task.js';
 import type { EventProcessor } from './event-processor.js';
 import type { EventStore } from './event-store.js';
 

@@ -1,7 +1,8 @@
 /**
  * Runs `run` every `intervalMs`, measured from the end of the previous run, so a slow run
  * (Redis down, a command waiting for its timeout) never overlaps the next one and calls do
- * not pile up. A failing run is reported and the next one still happens.
+ * not pile up. A failing run is reported and the next one still happens. The timer does not
+ * keep the process alive on its own: a loop is never the reason a process stays up.
  */
 export interface PeriodicTask {
   start(): void;
@@ -30,6 +31,7 @@ export function createPeriodicTask(options: {
           schedule();
         });
     }, options.intervalMs);
+    timer.unref();
   }
 
   return {

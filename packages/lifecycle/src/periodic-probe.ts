@@ -1,3 +1,5 @@
+import { createPeriodicTask } from './periodic-task.js';
+
 export interface PeriodicProbeOptions {
   /** Time between the end of one check and the start of the next. */
   intervalMs: number;
@@ -38,9 +40,7 @@ export function createPeriodicProbe<T>(
   let value: T | undefined;
   let lastSuccessAt: number | undefined;
   let flight: Promise<boolean> | undefined;
-  let timer: NodeJS.Timeout | undefined;
   let started = false;
-  let stopped = false;
 
   function settle(ok: boolean, result: T | undefined, err: unknown): boolean {
     const changed = ok !== up;
@@ -84,13 +84,14 @@ export function createPeriodicProbe<T>(
     return flight;
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      void runCheck().then(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  }
+  // Checks never fail (a failure is a state), so the loop has nothing to report.
+  const loop = createPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: async () => {
+      await runCheck();
+    },
+    onError: () => {},
+  });
 
   return {
     get up() {
@@ -106,14 +107,13 @@ export function createPeriodicProbe<T>(
       if (started) return up;
       started = true;
       const ok = await runCheck();
-      schedule();
+      loop.start();
       return ok;
     },
     check: runCheck,
     stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      // Not awaited: a check under way is bounded by timeoutMs and its outcome no longer read.
+      void loop.stop();
     },
   };
 }

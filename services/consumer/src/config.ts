@@ -1,4 +1,5 @@
 import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
+import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { logsConfigSchema } from '@evh/logs';
@@ -15,6 +16,7 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   ...brokerProbeEnvShape,
   ...topicsEnvShape,
   ...redisEnvShape,
+  ...httpLimitsEnvShape,
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
   /** A partition is no longer fetched while this many of its messages are unfinished. */

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND, platformTopics } from '@evh/events';
+import { httpLimitsOf } from '@evh/http';
 import { consumerLag, createBrokerProbe, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
 import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     name: 'redis',
     logger,
     shutdown,
+    commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS,
   });
 
   // Project weights and maxInFlight for the fair scheduler, as the controller writes them.
@@ -299,6 +301,7 @@ async function main(): Promise<void> {
   const app = buildConsumerApp({
     logger,
     registry,
+    httpLimits: httpLimitsOf(config),
     readiness: {
       redis: () => redisProbe.up,
       kafka: () => joined && !stopping && brokerProbe.up,

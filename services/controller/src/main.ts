@@ -4,7 +4,7 @@
 import { hostname } from 'node:os';
 import { httpLimitsOf } from '@evh/http';
 import { createBrokerProbe, createKafka } from '@evh/kafka';
-import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
 import { startServiceRuntime } from '@evh/telemetry';
@@ -62,6 +62,13 @@ async function main(): Promise<void> {
   });
   await brokerProbe.start();
   shutdown.register('kafka-probe', () => brokerProbe.close());
+  // A Redis that stops answering keeps its socket and its 'ready' status: readiness pings.
+  const redisProbe = createPeriodicProbe(() => redis.ping(), {
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await redisProbe.start();
+  shutdown.register('redis-probe', () => redisProbe.stop());
 
   let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> =
     async () => {};
@@ -173,7 +180,7 @@ async function main(): Promise<void> {
     registry,
     readiness: {
       kafka: () => brokerProbe.up,
-      redis: () => redis.status === 'ready',
+      redis: () => redisProbe.up,
     },
     latestLag: () => lag.latest(),
     httpLimits: httpLimitsOf(config),

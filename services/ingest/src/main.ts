@@ -9,7 +9,7 @@ import {
   ensureTopics,
   Partitioners,
 } from '@evh/kafka';
-import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
@@ -56,6 +56,13 @@ async function main(): Promise<void> {
   });
   await brokerProbe.start();
   shutdown.register('kafka-probe', () => brokerProbe.close());
+  // A Redis that stops answering keeps its socket and its 'ready' status: readiness pings.
+  const redisProbe = createPeriodicProbe(() => redis.ping(), {
+    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await redisProbe.start();
+  shutdown.register('redis-probe', () => redisProbe.stop());
 
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
@@ -95,7 +102,7 @@ async function main(): Promise<void> {
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,
     readiness: {
-      redis: () => redis.status === 'ready',
+      redis: () => redisProbe.up,
       kafka: () => brokerProbe.up,
       storage: () => store.ping(),
     },

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempDir } from '@evh/testing';
-import { freePort, redisCli, runScript } from './infra-script.js';
+import { freePort, tempDir } from '@evh/testing';
+import { redisCli, runScript } from './infra-script.js';
 
 const KEYS = 1000;
 

@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { tempDir } from '@evh/testing';
-import { deadPid, freePort, freePortPair, holdPort, redisCli, runScript, stopChild } from './infra-script.js';
+import { freePort, freePortPair, tempDir } from '@evh/testing';
+import { deadPid, holdPort, redisCli, runScript, stopChild } from './infra-script.js';
 
 /** "At once": well under a second on an idle machine; bounded loosely for a busy one. */
 const AT_ONCE_MS = 5_000;

@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
-import { createOwnBroker, type OwnBroker } from './own-broker.js';
+import {
+  type OwnServer,
+  ownKafka,
+  randomName,
+  type ServiceProcess,
+  startService,
+  testEnv,
+  waitFor,
+} from '@evh/testing';
 
 // The probes against a broker of this test's own, frozen (SIGSTOP) and killed (SIGKILL):
 // /readyz of the ingest and the consumer follows the broker within 5 s both ways, the
@@ -10,7 +17,7 @@ import { createOwnBroker, type OwnBroker } from './own-broker.js';
 
 const READY_WITHIN_MS = 5000;
 
-let broker: OwnBroker;
+let broker: OwnServer;
 let ingest: ServiceProcess;
 let consumer: ServiceProcess;
 let controller: ServiceProcess;
@@ -18,12 +25,12 @@ const spawned: ServiceProcess[] = [];
 let common: Record<string, string>;
 
 before(async () => {
-  broker = await createOwnBroker();
+  broker = await ownKafka();
   await broker.start();
   const topic = randomName('events');
   const group = randomName('processors');
   common = {
-    KAFKA_BROKERS: broker.brokers.join(','),
+    KAFKA_BROKERS: broker.url,
     REDIS_URL: testEnv().redisUrl,
     REDIS_KEY_PREFIX: `${randomName('p')}:`,
     EVENTS_TOPIC: topic,
@@ -107,7 +114,7 @@ describe('probes follow the broker', () => {
 
       const goneAt = performance.now();
       if (fault === 'frozen (SIGSTOP)') broker.freeze();
-      else broker.kill();
+      else await broker.kill('SIGKILL');
       const [ingestDown, consumerDown] = await Promise.all([
         untilReadyz(ingest, 503, goneAt),
         untilReadyz(consumer, 503, goneAt),

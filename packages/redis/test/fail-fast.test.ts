@@ -1,54 +1,15 @@
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { after, before, test } from 'node:test';
 import { isCodedError } from '@evh/lifecycle';
-import { waitFor } from '@evh/testing';
+import { type OwnServer, ownRedis, waitFor } from '@evh/testing';
 import { createRedis, type Redis } from '../src/index.js';
 
 // Issue 10, item 5: once connected, a client must not hold commands for the reconnect backoff
 // while Redis is down (the ingest's answers took up to 10 s); every such failure carries
 // the code REDIS_UNAVAILABLE, which HTTP answers with a 503 and a consumer retries.
 
-let port = 0;
-let server: ChildProcess | undefined;
+let server: OwnServer;
 let redis: Redis;
-
-async function isFree(p: number): Promise<boolean> {
-  const s = createServer();
-  s.listen(p, '127.0.0.1');
-  try {
-    await once(s, 'listening');
-  } catch {
-    return false;
-  }
-  s.close();
-  await once(s, 'close');
-  return true;
-}
-
-async function startServer(): Promise<void> {
-  const child = spawn(
-    'redis-server',
-    ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'],
-    { stdio: 'ignore' },
-  );
-  server = child;
-  await waitFor(`redis-server on ${port}`, () => {
-    if (child.exitCode !== null) throw new Error(`redis-server exited with ${child.exitCode}`);
-    // Listening: the port is taken.
-    return isFree(port).then((free) => !free);
-  });
-}
-
-async function killServer(): Promise<void> {
-  const c = server;
-  if (!c || c.exitCode !== null || c.signalCode !== null) return;
-  const exited = once(c, 'exit');
-  c.kill('SIGKILL');
-  await exited;
-}
 
 /** How a command ends: its value, or its error's code and message, and how long it took. */
 async function outcome(run: () => Promise<unknown>) {
@@ -61,18 +22,17 @@ async function outcome(run: () => Promise<unknown>) {
 }
 
 before(async () => {
-  do port = 28000 + Math.floor(Math.random() * 1000);
-  while (!(await isFree(port)));
-  await startServer();
+  // Of its own, as it is killed; no persistence: the data need not survive the kill.
+  server = await ownRedis({ env: { REDIS_APPENDONLY: 'no' } });
+  await server.start();
   // lazyConnect: the first command connects, and waits in the offline queue meanwhile.
-  redis = createRedis({ url: `redis://127.0.0.1:${port}`, name: 'fail-fast-test', commandTimeoutMs: 500 });
+  redis = createRedis({ url: server.url, name: 'fail-fast-test', commandTimeoutMs: 500 });
   redis.defineCommand('echoKey', { numberOfKeys: 1, lua: 'return KEYS[1]' });
 });
 
 after(async () => {
   redis?.disconnect();
-  if (server?.signalCode === 'SIGSTOP') server.kill('SIGCONT');
-  await killServer();
+  await server?.stop();
 });
 
 test('before its first connection a client queues its commands (lazyConnect still works)', async () => {
@@ -83,7 +43,7 @@ test('before its first connection a client queues its commands (lazyConnect stil
 test('Redis killed: a command under way fails within a second, with REDIS_UNAVAILABLE', async () => {
   await waitFor('the client ready', () => redis.status === 'ready');
   const underWay = outcome(() => redis.get('k'));
-  await killServer();
+  await server.kill('SIGKILL');
   const { error, ms } = await underWay;
   // Either answered before the kill, or failed after the first reconnect attempts.
   if (error) {
@@ -117,21 +77,21 @@ test('Redis down: every kind of command fails at once with REDIS_UNAVAILABLE', a
 });
 
 test('Redis back: the same client serves again, scripts included', async () => {
-  await startServer();
+  await server.start();
   await waitFor('the client ready again', () => redis.status === 'ready', { timeoutMs: 10_000 });
   assert.equal(await redis.set('k', 'again'), 'OK');
   assert.equal(await (redis as Redis & { echoKey(key: string): Promise<string> }).echoKey('x'), 'x');
 });
 
 test('Redis stopped (SIGSTOP: the socket stays open, nothing answers): a command fails after its timeout', async () => {
-  server?.kill('SIGSTOP');
+  server.freeze();
   try {
     const { error, ms } = await outcome(() => redis.get('k'));
     assert.ok(isCodedError(error), String(error));
     assert.equal(error.code, 'REDIS_UNAVAILABLE');
     assert.ok(ms >= 450 && ms < 1500, `failed after ${ms} ms with commandTimeoutMs 500`);
   } finally {
-    server?.kill('SIGCONT');
+    server.thaw();
   }
 });
 

@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { connect, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
+import { rawRequest } from '@evh/testing';
 import { type IngestProcess, startIngest } from './ingest-process.js';
-import { rawRequest } from './raw-http.js';
 
 // Issue 10, items 1 and 6, route by route over real sockets: a body cut off or abandoned by
 // its client never takes the ingest down; a client that sends too slowly is answered 408

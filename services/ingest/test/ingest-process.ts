@@ -1,8 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { randomName, tempDir, testEnv, waitFor } from '@evh/testing';
-import { freeTestPort } from './raw-http.js';
+import { freePort, randomName, tempDir, testEnv, waitFor } from '@evh/testing';
 
 const main = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -18,11 +17,11 @@ export interface IngestProcess {
 
 /**
  * The compiled ingest as its own process, configured by env as in production (so the
- * settings under test go through config.ts and main.ts), on a port of the test range, with
+ * settings under test go through config.ts and main.ts), on a free port, with
  * topics, key prefix and storage folder of its own. Resolves once /readyz answers 200.
  */
 export async function startIngest(env: Record<string, string>): Promise<IngestProcess> {
-  const port = await freeTestPort();
+  const port = await freePort();
   const shared = testEnv();
   const child = spawn(process.execPath, [main], {
     env: {

@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { randomName, waitFor } from '@evh/testing';
+import { type OwnServer, ownRedis, randomName, waitFor } from '@evh/testing';
 import { type IngestProcess, startIngest } from './ingest-process.js';
-import { type OwnRedis, ownRedis } from './own-redis.js';
 
 // Issue 10, items 4 and 5: while Redis is down every write route answers a coded 503 with
 // Retry-After, each within 2 s (not after the reconnect backoff), and the ingest stays up.
 
-let redis: OwnRedis;
+let redis: OwnServer;
 let ingest: IngestProcess;
 
 const multipart = (userId: string) => {
@@ -58,14 +57,15 @@ async function post(path: string, { body, type }: { body: string; type: string }
 }
 
 before(async () => {
-  redis = await ownRedis();
+  // No persistence: the data need not survive the kill.
+  redis = await ownRedis({ env: { REDIS_APPENDONLY: 'no' } });
   await redis.start();
   ingest = await startIngest({ REDIS_URL: redis.url, REDIS_KEY_PREFIX: `${randomName('rd')}:` });
 });
 
 after(async () => {
   await ingest?.stop();
-  await redis?.kill();
+  await redis?.stop();
 });
 
 test('with Redis up, every POST route accepts', async () => {

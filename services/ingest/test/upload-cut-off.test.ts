@@ -14,14 +14,13 @@ import { createLogger } from '@evh/lifecycle';
 import { createRedis, type Redis } from '@evh/redis';
 import { createLocalStore, createS3Store, type ObjectStore } from '@evh/storage';
 import { createMetricsRegistry } from '@evh/telemetry';
-import { randomName, tempDir, testEnv, waitFor } from '@evh/testing';
+import { freePort, listenOnFreePort, randomName, rawRequest, tempDir, testEnv, waitFor } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildIngestApp } from '../src/app.js';
 import { createEventPublisher } from '../src/event-publisher.js';
 import { createIngestMetrics } from '../src/metrics.js';
 import { createRateLimiter } from '../src/rate-limit/rate-limiter.js';
 import { createJobRegistry } from '../src/uploads/job-registry.js';
-import { freeTestPort, listenForTest, rawRequest } from './raw-http.js';
 
 // Issue 10, item 1: a multipart body that ends early must be a prompt 400 (or, when the client
 // went away, nothing at all), never a crash or a hang, and must leave no object and no job.
@@ -147,7 +146,7 @@ for (const [name, make] of [
         corsOrigin: '*',
       });
       closers.push(() => app.close());
-      port = await listenForTest(app);
+      port = await listenOnFreePort(app);
     });
 
     /** No object and no job record but those of accepted uploads (cleanup may lag the answer). */
@@ -254,7 +253,7 @@ describe('an upload while the object store is unavailable', () => {
     await redis.connect();
     closers.push(() => redis.quit());
     // Nothing listens there: every request of the S3 client is refused.
-    const deadPort = await freeTestPort();
+    const deadPort = await freePort();
     const store = createS3Store({
       ...s3Env(),
       endpoint: `http://127.0.0.1:${deadPort}`,
@@ -277,7 +276,7 @@ describe('an upload while the object store is unavailable', () => {
       corsOrigin: '*',
     });
     closers.push(() => app.close());
-    const port = await listenForTest(app);
+    const port = await listenOnFreePort(app);
     const body = `${fileHead()}{"a":1}\n\r\n--b--\r\n`;
     const res = await rawRequest({ port, head: head(body.length), chunks: [body] });
     assert.equal(res.status, 503, res.body);

@@ -1,15 +1,12 @@
 import assert from 'node:assert/strict';
-import { once } from 'node:events';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis, type Redis } from '@evh/redis';
 import { createMetricsRegistry } from '@evh/telemetry';
-import { randomName, testEnv } from '@evh/testing';
+import { listenOnFreePort, randomName, rawRequest, testEnv } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildReporterApp } from '../src/app.js';
 import { createProgressHub } from '../src/jobs/progress-hub.js';
-import { freeTestPort } from './own-redis.js';
 
 // Issue 10, items 1 and 6 for the reporter's routes that take a body (PUT, PATCH, GraphQL),
 // over real sockets: a body cut off by its client leaves the reporter serving; one sent too
@@ -28,27 +25,13 @@ const routes: [string, string][] = [
 ];
 
 /** Sends the head and `start`, then a byte every `dripMs` (or destroys); the answer, if any. */
-async function send(route: string, start: string, then: { dripMs: number } | 'destroy') {
-  const socket = connect(port, '127.0.0.1');
-  socket.on('error', () => {});
-  await once(socket, 'connect');
-  const started = Date.now();
-  let data = '';
-  socket.on('data', (d: Buffer) => {
-    data += d.toString();
+function send(route: string, start: string, then: { dripMs: number } | 'destroy') {
+  return rawRequest({
+    port,
+    head: `${route} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100000`,
+    chunks: [start],
+    ...(then === 'destroy' ? { finish: 'destroy' as const } : { dripMs: then.dripMs }),
   });
-  socket.write(
-    `${route} HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n${start}`,
-  );
-  if (then === 'destroy') {
-    socket.destroy();
-    return { data, ms: 0 };
-  }
-  const drip = setInterval(() => socket.writable && socket.write(' '), then.dripMs);
-  await Promise.race([once(socket, 'close'), new Promise((r) => setTimeout(r, 10_000))]);
-  clearInterval(drip);
-  socket.destroy();
-  return { data, ms: Date.now() - started };
 }
 
 async function stillServes(): Promise<void> {
@@ -77,15 +60,7 @@ before(async () => {
       maxConnections: 100,
     },
   });
-  for (;;) {
-    port = await freeTestPort();
-    try {
-      await app.listen({ port, host: '127.0.0.1' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    }
-  }
+  port = await listenOnFreePort(app);
 });
 
 after(async () => {
@@ -101,9 +76,9 @@ describe('reporter routes that take a body', () => {
     });
 
     test(`${route}: a byte every 200 ms is answered 408 within the limit`, async () => {
-      const { data, ms } = await send(route, start, { dripMs: 200 });
-      assert.match(data, /^HTTP\/1\.1 408/, data);
-      assert.match(data, /"code":"REQUEST_TIMEOUT"/);
+      const { status, headers, body, ms } = await send(route, start, { dripMs: 200 });
+      assert.equal(status, 408, `${headers}\n\n${body}`);
+      assert.match(body, /"code":"REQUEST_TIMEOUT"/);
       assert.ok(ms < LIMIT_MS + 1500, `answered after ${ms} ms`);
       await stillServes();
     });

@@ -5,16 +5,16 @@ import { after, before, describe, test } from 'node:test';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis, type Redis } from '@evh/redis';
 import { createMetricsRegistry } from '@evh/telemetry';
+import { type OwnServer, ownRedis } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildReporterApp } from '../src/app.js';
 import { createProgressHub } from '../src/jobs/progress-hub.js';
-import { ownRedis } from './own-redis.js';
 
 // Issue 10, item 4: with its Redis stopped the reporter answered 500 (MaxRetriesPerRequestError
 // unhandled). Every route that reads Redis must answer a coded 503 with Retry-After, at once.
 
 const logger = createLogger('reporter-redis-down-test', 'silent');
-let redisServer: Awaited<ReturnType<typeof ownRedis>>;
+let redisServer: OwnServer;
 let redis: Redis;
 let subscriber: Redis;
 let app: FastifyInstance;
@@ -46,7 +46,8 @@ function assertUnavailable(
 }
 
 before(async () => {
-  redisServer = await ownRedis();
+  // No persistence: the data need not survive the kill.
+  redisServer = await ownRedis({ env: { REDIS_APPENDONLY: 'no' } });
   await redisServer.start();
   redis = createRedis({ url: redisServer.url, name: 'reporter-test' });
   subscriber = createRedis({ url: redisServer.url, name: 'reporter-test-sub' });
@@ -70,7 +71,7 @@ after(async () => {
   await app?.close();
   redis?.disconnect();
   subscriber?.disconnect();
-  await redisServer?.kill();
+  await redisServer?.stop();
 });
 
 describe('the reporter with its Redis stopped', () => {

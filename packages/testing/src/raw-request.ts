@@ -1,6 +1,5 @@
 import { once } from 'node:events';
-import { connect, createServer } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import { connect } from 'node:net';
 
 /** What came back on a raw connection: the status (null: closed with no answer) and body. */
 export interface RawAnswer {
@@ -77,38 +76,4 @@ export async function rawRequest(req: RawRequest): Promise<RawAnswer> {
   const result = answer();
   socket.destroy();
   return result;
-}
-
-async function isFree(port: number): Promise<boolean> {
-  const server = createServer();
-  server.listen(port, '127.0.0.1');
-  try {
-    await once(server, 'listening');
-  } catch {
-    return false;
-  }
-  server.close();
-  await once(server, 'close');
-  return true;
-}
-
-/** A free port in 28000–28999, the range these tests may listen on. */
-export async function freeTestPort(): Promise<number> {
-  for (;;) {
-    const port = 28000 + Math.floor(Math.random() * 1000);
-    if (await isFree(port)) return port;
-  }
-}
-
-/** Listens on a free port of the test range and returns it. */
-export async function listenForTest(app: FastifyInstance): Promise<number> {
-  for (;;) {
-    const port = await freeTestPort();
-    try {
-      await app.listen({ port, host: '127.0.0.1' });
-      return port;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    }
-  }
 }

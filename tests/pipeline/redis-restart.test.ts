@@ -39,7 +39,8 @@ test('Redis SIGKILLed mid-stream and restarted on its AOF: every acknowledged ev
   await new Promise((resolve) => setTimeout(resolve, 1500));
   await redis.start();
   const upMs = Date.now() - killedAt;
-  const after = await f.processedCount();
+  // The test's own client reconnects too, on its own schedule.
+  const after = await waitFor('the test client to reconnect', () => f.processedCount());
   assert.ok(after >= before, `processed counter went back from ${before} to ${after}: state lost`);
   await waitFor('processing again after the restart', async () => (await f.processedCount()) > after, {
     timeoutMs: 20_000,

@@ -234,6 +234,33 @@ describe('createEventDispatcher', () => {
     assert.equal(h.started.filter((id) => id === '2:5').length, 2);
   });
 
+  it("reads again from the partition's oldest unfinished message, so another user's queued one is not skipped", async () => {
+    const h = harness();
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+      [7, 'v'],
+    ]);
+    // u's 6 waits behind its 5; v's 7, after it in the partition, fails.
+    await h.finish('2:7', new Error('redis down'));
+    await waitFor('the seek', () => h.calls.some((c) => c.startsWith('seek')));
+    assert.deepEqual(h.calls, ['pause 2', 'seek 2 5', 'resume 2'], '5 is still running and 6 never started');
+    await h.finish('2:5');
+    assert.ok(!h.started.includes('2:6'), 'the old generation does not start 6');
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [], 'nothing committed past 6');
+    await h.batch(2, [
+      [5, 'u'],
+      [6, 'u'],
+      [7, 'v'],
+    ]);
+    await h.finish('2:5');
+    await h.finish('2:6');
+    await h.finish('2:7');
+    await h.dispatcher.commit();
+    assert.deepEqual(h.commits, [{ 2: '8' }]);
+  });
+
   it('a seek that throws (the consumer crashed during the redelivery) is tried again, and the message is read again', async () => {
     const h = harness();
     await h.batch(2, [

@@ -193,7 +193,9 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     try {
       await processMessage(m, { topic, partition: state.partition, offset: m.offset });
     } catch (err) {
-      if (current(state)) redeliverFrom(state, m.offset, err);
+      // From the partition's oldest unfinished message, not the failed one: messages of
+      // other users before it may still be queued, and the reset drops them unstarted.
+      if (current(state)) redeliverFrom(state, `${state.tracker.unfinishedFrom ?? m.offset}`, err);
       return;
     } finally {
       running--;

@@ -15,6 +15,8 @@ export interface OffsetTracker {
    * before the first add.
    */
   readonly committable: bigint | undefined;
+  /** The oldest unfinished offset (one past the newest when all are finished), durable or not. */
+  readonly unfinishedFrom: bigint | undefined;
   /** Offsets added and not finished. */
   readonly pending: number;
   /** The offset after the newest added; undefined before the first add. */
@@ -116,6 +118,9 @@ export function createOffsetTracker(options: OffsetTrackerOptions = {}): OffsetT
         markHead = 0;
       }
       return durable;
+    },
+    get unfinishedFrom() {
+      return boundary();
     },
     get pending() {
       return pending;

@@ -24,16 +24,24 @@ function jsonSchema(schema: z.ZodType): Record<string, unknown> {
  * Route options whose `schema` documents the route from the same zod schemas the handler
  * validates with, so the OpenAPI document cannot drift from the validation.
  */
+const commonResponses: Record<string, string> = {
+  408: 'REQUEST_TIMEOUT: the request did not arrive within REQUEST_TIMEOUT_MS (an upload: under the minimum rate)',
+  503: 'a dependency (Kafka, Redis, the object store) is unavailable: a coded error with Retry-After',
+};
+
 export function routeDoc(doc: RouteDoc): { schema: Record<string, unknown> } {
   const schema: Record<string, unknown> = { summary: doc.summary, tags: doc.tags ?? [] };
   if (doc.params) schema.params = jsonSchema(doc.params);
   if (doc.querystring) schema.querystring = jsonSchema(doc.querystring);
   if (doc.body) schema.body = jsonSchema(doc.body);
-  if (doc.responses) {
-    schema.response = Object.fromEntries(
-      Object.entries(doc.responses).map(([code, description]) => [code, { description, type: 'object' }]),
-    );
-  }
+  // Every route of every service may answer these two (the slow-request guard, the error
+  // handler's mapping of an unavailable dependency); a route's own wording comes first.
+  const own = doc.responses ?? {};
+  const success = Object.keys(own).some((code) => code.startsWith('2')) ? {} : { 200: 'OK' };
+  const responses = { ...success, ...commonResponses, ...own };
+  schema.response = Object.fromEntries(
+    Object.entries(responses).map(([code, description]) => [code, { description, type: 'object' }]),
+  );
   return { schema };
 }
 

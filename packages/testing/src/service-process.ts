@@ -12,6 +12,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Everything the process wrote, for assertion messages. */
   output(): string;
+  /** Whether the process still runs (a crash ends it). */
+  alive(): boolean;
   /** Sends the signal and resolves with the exit code once the process has exited. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -49,6 +51,7 @@ export async function startService(
     url,
     child,
     output: () => out,
+    alive: () => child.exitCode === null && child.signalCode === null,
     async stop(signal = 'SIGTERM') {
       const started = Date.now();
       if (child.exitCode !== null || child.signalCode !== null) {

@@ -1,5 +1,6 @@
 import { eventMessageSchema } from '@evh/events';
 import { partitionOf } from '@evh/kafka';
+import { createPeriodicTask } from '@evh/lifecycle';
 import type { Logger } from 'pino';
 import type { FairScheduler } from '../fairness/fair-scheduler.js';
 import { projectKeyOf } from '../fairness/project-key.js';
@@ -32,9 +33,6 @@ export interface GapSweeperDeps {
  */
 export function createGapSweeper(deps: GapSweeperDeps) {
   const now = deps.now ?? Date.now;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
   async function sweep(): Promise<void> {
     const users = await deps.store.waitingUsers(now() - deps.minWaitMs, 200);
@@ -57,24 +55,10 @@ export function createGapSweeper(deps: GapSweeperDeps) {
     );
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = sweep()
-        .catch((err: unknown) => deps.logger.warn({ err }, 'gap sweep failed; retrying'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, deps.intervalMs);
-  }
-
-  return {
-    start: schedule,
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
-  };
+  const task = createPeriodicTask({
+    intervalMs: deps.intervalMs,
+    run: sweep,
+    onError: (err) => deps.logger.warn({ err }, 'gap sweep failed; retrying'),
+  });
+  return { start: () => task.start(), stop: () => task.stop() };
 }

@@ -5,22 +5,12 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { isCodedError } from '@evh/lifecycle';
-import { randomName, tempDir } from '@evh/testing';
+import { randomName, s3TestEnv, tempDir } from '@evh/testing';
 import { createLocalStore, createS3Store, type ObjectStore } from '../src/index.js';
 
 // Issue 10, item 1: a body that fails while the store is still preparing (making its folder,
 // reaching the object store) crashed the process with an 'error' nobody listened to. A store
 // must take the failure as the body's own: put rejects with it, and no object appears.
-
-function s3Env() {
-  const endpoint = process.env.S3_TEST_ENDPOINT;
-  if (!endpoint) throw new Error('S3_TEST_ENDPOINT is not set: run the tests with tests/run.sh');
-  return {
-    endpoint,
-    accessKeyId: process.env.S3_TEST_ACCESS_KEY ?? '',
-    secretAccessKey: process.env.S3_TEST_SECRET_KEY ?? '',
-  };
-}
 
 /** A body that fails on the next tick, before any store can have started reading it. */
 function failsAtOnce(message: string): Readable {
@@ -45,7 +35,7 @@ const stores: [string, () => Promise<ObjectStore>][] = [
   [
     'S3 (versitygw)',
     async () => {
-      const env = s3Env();
+      const env = s3TestEnv();
       const bucket = randomName('evh-fail').toLowerCase();
       const client = new S3Client({
         endpoint: env.endpoint,

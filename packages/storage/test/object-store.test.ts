@@ -4,19 +4,8 @@ import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomName, tempDir } from '@evh/testing';
+import { randomName, s3TestEnv, tempDir } from '@evh/testing';
 import { createLocalStore, createObjectStore, createS3Store, type ObjectStore } from '../src/index.js';
-
-/** The real versitygw that `make test` starts (tests/infra/s3.sh). */
-function s3Env() {
-  const endpoint = process.env.S3_TEST_ENDPOINT;
-  if (!endpoint) throw new Error('S3_TEST_ENDPOINT is not set: run the tests with `make test`');
-  return {
-    endpoint,
-    accessKeyId: process.env.S3_TEST_ACCESS_KEY ?? '',
-    secretAccessKey: process.env.S3_TEST_SECRET_KEY ?? '',
-  };
-}
 
 /** A stream of `size` deterministic bytes, produced lazily (never one big buffer). */
 function generated(size: number, chunk = 64 * 1024): Readable {
@@ -38,7 +27,7 @@ const stores: [string, () => Promise<ObjectStore>][] = [
   [
     'S3 (versitygw)',
     async () => {
-      const env = s3Env();
+      const env = s3TestEnv();
       const bucket = randomName('evh').toLowerCase();
       const client = new S3Client({
         endpoint: env.endpoint,

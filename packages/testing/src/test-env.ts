@@ -10,3 +10,14 @@ export function testEnv(): { kafkaBrokers: string[]; redisUrl: string } {
   }
   return { kafkaBrokers: kafka.split(','), redisUrl: redis };
 }
+
+/** Where the test run's S3 store is (versitygw, tests/infra/s3.sh) and its credentials; fails loudly without it. */
+export function s3TestEnv(): { endpoint: string; accessKeyId: string; secretAccessKey: string } {
+  const endpoint = process.env.S3_TEST_ENDPOINT;
+  if (!endpoint) throw new Error('S3_TEST_ENDPOINT is not set: run the tests with `make test`');
+  return {
+    endpoint,
+    accessKeyId: process.env.S3_TEST_ACCESS_KEY ?? '',
+    secretAccessKey: process.env.S3_TEST_SECRET_KEY ?? '',
+  };
+}

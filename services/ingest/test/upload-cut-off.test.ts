@@ -14,7 +14,16 @@ import { createLogger } from '@evh/lifecycle';
 import { createRedis, type Redis } from '@evh/redis';
 import { createLocalStore, createS3Store, type ObjectStore } from '@evh/storage';
 import { createMetricsRegistry } from '@evh/telemetry';
-import { freePort, listenOnFreePort, randomName, rawRequest, tempDir, testEnv, waitFor } from '@evh/testing';
+import {
+  freePort,
+  listenOnFreePort,
+  randomName,
+  rawRequest,
+  s3TestEnv,
+  tempDir,
+  testEnv,
+  waitFor,
+} from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildIngestApp } from '../src/app.js';
 import { createEventPublisher } from '../src/event-publisher.js';
@@ -42,16 +51,6 @@ const fileHead = (name = 'a.jsonl') =>
 const head = (length: number) =>
   `POST /api/v1/files/upload HTTP/1.1\r\nHost: t\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${length}`;
 
-function s3Env() {
-  const endpoint = process.env.S3_TEST_ENDPOINT;
-  if (!endpoint) throw new Error('S3_TEST_ENDPOINT is not set: run the tests with tests/run.sh');
-  return {
-    endpoint,
-    accessKeyId: process.env.S3_TEST_ACCESS_KEY ?? '',
-    secretAccessKey: process.env.S3_TEST_SECRET_KEY ?? '',
-  };
-}
-
 interface StoreUnderTest {
   store: ObjectStore;
   /** Every object key in the store. */
@@ -71,7 +70,7 @@ async function localStore(): Promise<StoreUnderTest> {
 }
 
 async function s3Store(): Promise<StoreUnderTest> {
-  const s3 = s3Env();
+  const s3 = s3TestEnv();
   const bucket = randomName('evh-cut').toLowerCase();
   const client = new S3Client({
     endpoint: s3.endpoint,
@@ -255,7 +254,7 @@ describe('an upload while the object store is unavailable', () => {
     // Nothing listens there: every request of the S3 client is refused.
     const deadPort = await freePort();
     const store = createS3Store({
-      ...s3Env(),
+      ...s3TestEnv(),
       endpoint: `http://127.0.0.1:${deadPort}`,
       bucket: 'nowhere',
       region: 'us-east-1',

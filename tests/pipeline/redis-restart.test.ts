@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { pipelineKeys as k } from '@evh/redis';
-import { randomName, waitFor } from '@evh/testing';
-import { type OwnRedis, ownRedis } from './own-redis.js';
+import { type OwnServer, ownRedis, randomName, waitFor } from '@evh/testing';
 import { type PipelineFixture, range, startPipeline, waitForDrain } from './pipeline-fixture.js';
 
 const USERS = 200;
 const PER_USER = 50; // 10,000 events
 
-let redis: OwnRedis;
+let redis: OwnServer;
 let f: PipelineFixture;
 before(async () => {
-  redis = await ownRedis('everysec');
+  // Started by tests/infra/redis.sh as make up and make test start theirs: AOF, fsync once a second.
+  redis = await ownRedis({ env: { REDIS_APPENDONLY: 'yes', REDIS_APPENDFSYNC: 'everysec' } });
   await redis.start();
   // A slow consumer (2 at a time) so that Redis dies mid-stream.
   f = await startPipeline({ CONSUMER_CONCURRENCY: '2' }, { redisUrl: redis.url });

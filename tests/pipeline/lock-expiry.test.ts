@@ -67,14 +67,21 @@ test('a lock is renewed past its expiry while its event runs, and a SIGKILLed ho
   const kill = await f.consumer.stop('SIGKILL');
   assert.equal(kill.signal, 'SIGKILL');
   const killedAt = Date.now();
+  // Redis's own word on when the dead holder's locks go: at most one expiry from its death.
+  const ttls = await Promise.all([...held.keys()].map((key) => f.redis.pttl(key)));
+  const longest = Math.max(...ttls);
+  assert.ok(longest <= 5000, `a lock outlives its holder by ${longest} ms`);
   const restarted = f.startConsumer();
   await waitFor('the dead holder’s locks to expire', async () => (await locksOf(pid)).size === 0, {
     timeoutMs: 10_000,
     intervalMs: 50,
   });
   const freeMs = Date.now() - killedAt;
-  console.log(`SIGKILL: the dead consumer's ${USERS} locks gone after ${(freeMs / 1000).toFixed(1)} s`);
-  assert.ok(freeMs <= 5200, `locks freed ${freeMs} ms after the kill`);
+  console.log(
+    `SIGKILL: the dead consumer's ${USERS} locks had at most ${longest} ms left; gone after ${(freeMs / 1000).toFixed(1)} s`,
+  );
+  // The polling above (a scan and a read per key, on a loaded machine) adds to what Redis said.
+  assert.ok(freeMs <= longest + 1000, `locks freed ${freeMs} ms after the kill`);
 
   await restarted;
   const taken = await waitFor(

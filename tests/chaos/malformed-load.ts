@@ -1,7 +1,11 @@
 import { connect } from 'node:net';
 
-/** What one malformed request got: a status, `error` (no answer, connection closed) or `hung`. */
-type Outcome = number | 'error' | 'hung';
+/**
+ * What one malformed request got: a status; `closed`, the server closed the connection without
+ * an answer the client could read (a 10 MB body refused while still being sent: the server's
+ * reset discards its 413 on the client's side); `error`, no connection; or `hung`.
+ */
+type Outcome = number | 'closed' | 'error' | 'hung';
 
 export interface MalformedStats {
   requests: number;
@@ -19,6 +23,7 @@ const HUNG_MS = 15_000;
 const JSON_ROUTES = ['/events', '/events/batch', '/v1/crashes'];
 const UPLOAD = '/api/v1/files/upload';
 
+const tenMegabytes = `{"userId":"u","type":"t","payload":{"x":"${'x'.repeat(10 * 1024 * 1024)}"}}`;
 const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
 const bodies: { type: string | null; body: string | Buffer }[] = [
   { type: 'application/json', body: '{' },
@@ -90,10 +95,17 @@ async function fetchOutcome(url: string, init: RequestInit): Promise<Outcome> {
 }
 
 /**
- * A raw request whose body stops short of its Content-Length and whose connection then
- * ends: the multipart parser or the JSON body reader sees the body cut off mid-way.
+ * A request over a raw socket, so the answer is read even when the server answers before the
+ * body is through and closes (a 413 to a 10 MB body: fetch would report only the broken pipe).
+ * `announced` > the body's length cuts the body off: the connection then ends mid-body.
  */
-function cutOffBody(base: string, path: string, type: string, body: string): Promise<Outcome> {
+function rawRequest(
+  base: string,
+  path: string,
+  type: string,
+  body: string,
+  announced = body.length,
+): Promise<Outcome> {
   const { hostname, port } = new URL(base);
   return new Promise((resolve) => {
     const socket = connect(Number(port), hostname);
@@ -104,16 +116,17 @@ function cutOffBody(base: string, path: string, type: string, body: string): Pro
     }, HUNG_MS);
     socket.on('error', () => {});
     socket.on('data', (d) => {
-      answer += d.toString();
+      answer += d.toString('latin1', 0, Math.min(d.length, 64));
     });
     socket.on('close', () => {
       clearTimeout(timer);
       const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1];
-      resolve(status ? Number(status) : 'error');
+      resolve(status ? Number(status) : 'closed');
     });
     socket.write(
-      `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${type}\r\nContent-Length: ${body.length + 1000}\r\n\r\n${body}`,
+      `POST ${path} HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: ${type}\r\nContent-Length: ${announced}\r\nConnection: close\r\n\r\n`,
     );
+    socket.write(body);
     socket.end();
   });
 }
@@ -153,11 +166,7 @@ function request(base: string, i: number): Promise<Outcome> {
   // Every 500th: a 10 MB body (over every route's limit).
   if (i % 500 === 499) {
     const route = JSON_ROUTES[(i / 500) % JSON_ROUTES.length] as string;
-    return fetchOutcome(`${base}${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: `{"userId":"u","type":"t","payload":{"x":"${'x'.repeat(10 * 1024 * 1024)}"}}`,
-    });
+    return rawRequest(base, route, 'application/json', tenMegabytes);
   }
   const kind = i % (bodies.length + uploads.length + 2);
   if (kind < bodies.length) {
@@ -175,14 +184,10 @@ function request(base: string, i: number): Promise<Outcome> {
     return fetchOutcome(`${base}${UPLOAD}`, { method: 'POST', headers: { 'content-type': type }, body });
   }
   // The connection ends before the announced body did: an upload and a JSON route.
+  const cut = multipart('b', `${fileHead('c.jsonl')}{}\n`);
   return u === uploads.length
-    ? cutOffBody(
-        base,
-        UPLOAD,
-        'multipart/form-data; boundary=b',
-        multipart('b', `${fileHead('c.jsonl')}{}\n`),
-      )
-    : cutOffBody(base, '/events', 'application/json', '{"userId":"u"');
+    ? rawRequest(base, UPLOAD, 'multipart/form-data; boundary=b', cut, cut.length + 1000)
+    : rawRequest(base, '/events', 'application/json', '{"userId":"u"', 1000);
 }
 
 /** Sends `count` malformed requests, `concurrency` at a time, and counts the answers. */

@@ -136,6 +136,8 @@ export async function runScenario(
     await load.stop(Date.now() + 60_000);
   }
   const malformedStats = await malformed;
+  // The drain is timed from when the last client, malformed ones included, stopped sending.
+  loadStoppedAt = Date.now();
   const verdict = await drain(f, load.sent, !scenario.malformed, drainTimeoutMs);
   const drainSeconds = verdict.lost === 0 ? (Date.now() - loadStoppedAt) / 1000 : null;
   const firstAck = load.stats.ackTimes.find((t) => t >= (healedAt ?? Number.POSITIVE_INFINITY));

@@ -109,6 +109,21 @@ export async function runScenario(
   process.env.KAFKA_BROKERS = stack.kafkaBrokers;
   process.env.REDIS_URL = stack.redisUrl;
   const f = await startPipeline({}, { env: serviceEnv(size) });
+  try {
+    return await exercise(f, stack, scenario, size, drainTimeoutMs);
+  } finally {
+    // Whatever failed, no service of the scenario outlives it.
+    await f.close();
+  }
+}
+
+async function exercise(
+  f: PipelineFixture,
+  stack: ChaosStack,
+  scenario: Scenario,
+  size: ScenarioSize,
+  drainTimeoutMs: number,
+): Promise<ScenarioResult> {
   const notes: string[] = [];
   if (scenario.consumerStoppedAtStart) await f.consumer.stop('SIGTERM');
   const load = startEventLoad({
@@ -150,7 +165,6 @@ export async function runScenario(
   const crashed = [f.ingest, f.consumer]
     .filter((s) => s.child.exitCode !== null || s.child.signalCode !== null)
     .map((s) => `${s.name} (exit ${s.child.exitCode ?? s.child.signalCode}): ${s.output().slice(-400)}`);
-  await f.close();
   const failures = violations(verdict);
   if (load.stats.unexpected5xx > 0) failures.push(`${load.stats.unexpected5xx} 5xx answers to valid batches`);
   if (load.stats.bare503 > 0) failures.push(`${load.stats.bare503} 503s without Retry-After`);

@@ -74,7 +74,10 @@ export async function startPipeline(
   // The consumer's own lock expiry (5 s, renewed while held) unless a test says otherwise.
   const consumerEnv = { ...common, ...consumerOverrides };
   const ingest = await startService('ingest', common);
-  const consumer = await startService('consumer', consumerEnv);
+  const consumer = await startService('consumer', consumerEnv).catch(async (err: unknown) => {
+    await ingest.stop();
+    throw err;
+  });
   const spawned: ServiceProcess[] = [ingest, consumer];
   const reporter = options.reporter
     ? await startService('reporter', { ...common, PUBLIC_INGEST_URL: ingest.url })

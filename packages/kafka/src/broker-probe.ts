@@ -1,4 +1,4 @@
-import { createPeriodicProbe, type PeriodicProbe } from '@evh/lifecycle';
+import { createPeriodicProbe, type PeriodicProbe, type Shutdown } from '@evh/lifecycle';
 import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from './create-kafka.js';
@@ -92,4 +92,25 @@ export function createBrokerProbe(options: BrokerProbeOptions): BrokerProbe {
       return closed;
     },
   };
+}
+
+/**
+ * The broker probe as main.ts wires it: from the service's env (KAFKA_BROKERS and the probe's
+ * settings), started (the first check done), its close registered with the shutdown.
+ */
+export async function startBrokerProbe(
+  clientId: string,
+  env: { KAFKA_BROKERS: string[]; KAFKA_PROBE_INTERVAL_MS: number; KAFKA_PROBE_TIMEOUT_MS: number },
+  { logger, shutdown }: { logger: Logger; shutdown: Shutdown },
+): Promise<BrokerProbe> {
+  const probe = createBrokerProbe({
+    clientId,
+    brokers: env.KAFKA_BROKERS,
+    logger,
+    intervalMs: env.KAFKA_PROBE_INTERVAL_MS,
+    timeoutMs: env.KAFKA_PROBE_TIMEOUT_MS,
+  });
+  await probe.start();
+  shutdown.register('kafka-probe', () => probe.close());
+  return probe;
 }

@@ -6,3 +6,4 @@ export * from './job-keys.js';
 export * from './lua-scripts.js';
 export * from './pipeline-keys.js';
 export * from './redis-env.js';
+export * from './redis-probe.js';

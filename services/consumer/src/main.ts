@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_LINE_KIND, platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
-import { consumerLag, createBrokerProbe, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { consumerLag, createKafka, ensureTopics, Partitioners, startBrokerProbe } from '@evh/kafka';
 import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
-import { connectRedis } from '@evh/redis';
+import { connectRedis, startRedisProbe } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
 import { createStallWatch, startServiceRuntime } from '@evh/telemetry';
 import { buildConsumerApp } from './app.js';
@@ -66,15 +66,7 @@ async function main(): Promise<void> {
   await admin.disconnect();
   // Readiness and liveness from the cluster's answer now: the kafkajs consumer crashes and
   // restarts through an outage, and no event of it says when Kafka is back.
-  const brokerProbe = createBrokerProbe({
-    clientId: SERVICE,
-    brokers: config.KAFKA_BROKERS,
-    logger,
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await brokerProbe.start();
-  shutdown.register('kafka-probe', () => brokerProbe.close());
+  const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
 
   // Dead letters and the line events of upload jobs.
   const producer = kafka.producer({
@@ -280,12 +272,7 @@ async function main(): Promise<void> {
   void assignedLag.start();
   shutdown.register('lag-probe', () => assignedLag.stop());
   // A Redis that stopped answering keeps its socket and its `ready` status: ask it.
-  const redisProbe = createPeriodicProbe(() => redis.ping(), {
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await redisProbe.start();
-  shutdown.register('redis-probe', () => redisProbe.stop());
+  const redisProbe = await startRedisProbe(redis, config, shutdown);
   const progressed = createStallWatch({
     stallMs: config.LIVENESS_STALL_MS,
     observe: async () => {

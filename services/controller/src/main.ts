@@ -3,10 +3,10 @@
 // lag, both only while it holds the Lease. The only impure file of the service.
 import { hostname } from 'node:os';
 import { httpLimitsOf } from '@evh/http';
-import { createBrokerProbe, createKafka } from '@evh/kafka';
-import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createKafka, startBrokerProbe } from '@evh/kafka';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
-import { connectRedis } from '@evh/redis';
+import { connectRedis, startRedisProbe } from '@evh/redis';
 import { startServiceRuntime } from '@evh/telemetry';
 import {
   AppsV1Api,
@@ -53,22 +53,8 @@ async function main(): Promise<void> {
   shutdown.register('kafka-admin', () => admin.disconnect());
   // Readiness reads this probe's state. Asking the lag monitor's admin client instead made
   // /readyz wait for its retries (seconds) whenever Kafka was slow or down.
-  const brokerProbe = createBrokerProbe({
-    clientId: SERVICE,
-    brokers: config.KAFKA_BROKERS,
-    logger,
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await brokerProbe.start();
-  shutdown.register('kafka-probe', () => brokerProbe.close());
-  // A Redis that stops answering keeps its socket and its 'ready' status: readiness pings.
-  const redisProbe = createPeriodicProbe(() => redis.ping(), {
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await redisProbe.start();
-  shutdown.register('redis-probe', () => redisProbe.stop());
+  const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
+  const redisProbe = await startRedisProbe(redis, config, shutdown);
 
   let actOnLag: (lag: Parameters<ReturnType<typeof createAutoscaler>['onLag']>[0]) => Promise<unknown> =
     async () => {};

@@ -4,14 +4,14 @@ import { CONSUMER_GROUP, platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
 import {
   createBatchingProducer,
-  createBrokerProbe,
   createKafka,
   ensureTopics,
   Partitioners,
+  startBrokerProbe,
 } from '@evh/kafka';
-import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
-import { connectRedis } from '@evh/redis';
+import { connectRedis, startRedisProbe } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
 import { startServiceRuntime } from '@evh/telemetry';
 import { buildIngestApp } from './app.js';
@@ -47,22 +47,8 @@ async function main(): Promise<void> {
   await admin.disconnect();
   // Readiness from the cluster's answer now: the producer's own state stays "connected"
   // through an outage while every write fails with KAFKA_UNAVAILABLE.
-  const brokerProbe = createBrokerProbe({
-    clientId: SERVICE,
-    brokers: config.KAFKA_BROKERS,
-    logger,
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await brokerProbe.start();
-  shutdown.register('kafka-probe', () => brokerProbe.close());
-  // A Redis that stops answering keeps its socket and its 'ready' status: readiness pings.
-  const redisProbe = createPeriodicProbe(() => redis.ping(), {
-    intervalMs: config.KAFKA_PROBE_INTERVAL_MS,
-    timeoutMs: config.KAFKA_PROBE_TIMEOUT_MS,
-  });
-  await redisProbe.start();
-  shutdown.register('redis-probe', () => redisProbe.stop());
+  const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
+  const redisProbe = await startRedisProbe(redis, config, shutdown);
 
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,

@@ -82,6 +82,11 @@ function rateMinimum(request: FastifyRequest, reply: FastifyReply, limits: HttpL
   };
 }
 
+function announcesBody(request: FastifyRequest): boolean {
+  const length = request.headers['content-length'];
+  return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
+}
+
 /**
  * Bounds how slowly a client may send: a body that takes longer than `requestTimeoutMs`
  * (from its headers), or a streamed body under the minimum rate, is answered 408 and its
@@ -97,8 +102,9 @@ export function guardSlowRequests(app: FastifyInstance, limits: HttpLimits): voi
   };
 
   app.addHook('onRequest', async (request, reply) => {
-    // `complete` is false only on a real socket with a body still to come (not under inject).
-    if (request.raw.complete !== false) return;
+    // `complete` is false only on a real socket with a body still to come (not under inject);
+    // a request that announces no body (most GETs) has none to time: no timer for it.
+    if (request.raw.complete !== false || !announcesBody(request)) return;
     const streaming = request.routeOptions.config.streamingBody === true;
     if (streaming && limits.uploadMinBytesPerSec === 0) return;
     const stopGuard = streaming

@@ -173,7 +173,8 @@ async function main(): Promise<void> {
     },
   });
   metrics.observePending(() => dispatcher.pending);
-  // Ready once the group was first joined; later, while Kafka answers (the broker probe).
+  // Ready once the group was joined, unless kafkajs gave up after a crash (a crash it
+  // restarts from rejoins by itself), and while Kafka answers (the broker probe).
   let joined = false;
   let assignment: number[] = [];
   consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
@@ -183,6 +184,8 @@ async function main(): Promise<void> {
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+    // A crash kafkajs does not restart from leaves nothing consuming: not ready any more.
+    if (!payload.restart) joined = false;
   });
   await consumer.connect();
   shutdown.register('kafka-consumer', async () => {

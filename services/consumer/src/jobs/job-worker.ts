@@ -44,7 +44,8 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
         deps.logger.warn({ offset: message.offset }, 'not a job message; skipped');
       }
       resolveOffset(message.offset);
-      if (deps.durableAfterMs) {
+      // A skipped message wrote nothing to Redis: nothing to wait for before committing it.
+      if (deps.durableAfterMs && parsed.success) {
         await sleep(deps.durableAfterMs);
         await heartbeat();
       }

@@ -223,7 +223,7 @@ describe('createEventDispatcher', () => {
     // A fetch that raced the pause is ignored.
     await h.batch(2, [[8, 'w']]);
     assert.ok(!h.started.includes('2:8'));
-    await sleep(40);
+    await waitFor('the redelivery', () => h.calls.includes('resume 2'));
     assert.deepEqual(h.calls, ['pause 2', 'seek 2 5', 'resume 2']);
     await h.dispatcher.commit();
     assert.deepEqual(h.commits, [], 'nothing committed past the failed message');

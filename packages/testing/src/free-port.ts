@@ -12,16 +12,15 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-async function isFree(port: number): Promise<boolean> {
-  const probe = createServer();
-  probe.on('error', () => {});
-  probe.listen(port, '127.0.0.1');
-  const free = await Promise.race([
-    once(probe, 'listening').then(() => true),
-    once(probe, 'error').then(() => false),
-  ]);
-  if (free) await new Promise((done) => probe.close(done));
-  return free;
+function isFree(port: number): Promise<boolean> {
+  // Plain listeners, not events.once: once(server, 'listening') rejects on 'error', which is
+  // the answer here (EADDRINUSE), not a failure.
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(false));
+    probe.once('listening', () => probe.close(() => resolve(true)));
+    probe.listen(port, '127.0.0.1');
+  });
 }
 
 /** A free port whose successor is free too: Kafka's broker, with its KRaft controller on port + 1. */

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { freePort, tempDir } from '@evh/testing';
+import { freePort, tempDir, waitFor } from '@evh/testing';
 import { redisCli, runScript } from './infra-script.js';
 
 const KEYS = 1000;
@@ -22,9 +22,16 @@ test('redis.sh runs with AOF, and restart (SIGKILL, start on the same dir and po
   assert.equal(redisCli(port, 'DBSIZE'), '0', 'a fresh run folder starts empty');
   const pid = readFileSync(join(run, 'redis.pid'), 'utf8').trim();
 
+  const aofSize = () =>
+    Number(/aof_current_size:(\d+)/.exec(redisCli(port, 'INFO', 'persistence'))?.[1] ?? 0);
+  const before = aofSize();
   redisCli(port, 'EVAL', `for i = 1, ${KEYS} do redis.call('SET', 'k:' .. i, i) end`, '0');
-  // everysec: written data reaches the disk within about a second.
-  await new Promise((resolve) => setTimeout(resolve, 1_500));
+  // The AOF holds the writes once its size grew and no fsync waits (everysec may postpone a
+  // write while an fsync is slow; a SIGKILL then would lose it).
+  await waitFor('the writes in the AOF', () => {
+    const info = redisCli(port, 'INFO', 'persistence');
+    return aofSize() > before && /aof_pending_bio_fsync:0\b/.test(info);
+  });
 
   const restarted = runScript('tests/infra/redis.sh', ['restart', run, String(port)]);
   assert.equal(restarted.status, 0, restarted.stderr);

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { defineErrors } from '@evh/lifecycle';
+import { redisErrors } from '@evh/redis';
 import { asInfrastructureError, consumerErrors } from './errors.js';
 
 const other = defineErrors({
-  REDIS_UNAVAILABLE: { status: 503, retriable: true },
   KAFKA_UNAVAILABLE: { status: 503, retriable: true },
   OBJECT_NOT_FOUND: { status: 404, retriable: false },
 });
@@ -19,7 +19,7 @@ test('infrastructure failures are told apart from the event’s own, by code', (
   const cases: [string, unknown, string | undefined][] = [
     [
       '@evh/redis fail-fast',
-      other.REDIS_UNAVAILABLE('redis unavailable: the connection is reconnecting'),
+      redisErrors.REDIS_UNAVAILABLE('redis unavailable: the connection is reconnecting'),
       'REDIS_UNAVAILABLE',
     ],
     ['kafka down', other.KAFKA_UNAVAILABLE('no broker'), 'KAFKA_UNAVAILABLE'],

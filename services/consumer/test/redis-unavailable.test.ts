@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { eventMessageSchema } from '@evh/events';
-import { defineErrors } from '@evh/lifecycle';
-import { createRedis, pipelineKeys as k, type Redis } from '@evh/redis';
+import { createRedis, pipelineKeys as k, type Redis, redisErrors } from '@evh/redis';
 import { randomName, testEnv } from '@evh/testing';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
@@ -13,7 +12,6 @@ import { createEventStore } from '../src/pipeline/event-store.js';
 
 const env = testEnv();
 // The code @evh/redis gives every command that fails because Redis cannot be reached.
-const redisErrors = defineErrors({ REDIS_UNAVAILABLE: { status: 503, retriable: true } });
 const clients: Redis[] = [];
 after(async () => {
   await Promise.all(clients.map((c) => c.quit()));

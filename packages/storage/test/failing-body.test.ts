@@ -3,10 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { isCodedError } from '@evh/lifecycle';
-import { randomName, s3TestEnv, tempDir } from '@evh/testing';
-import { createLocalStore, createS3Store, type ObjectStore } from '../src/index.js';
+import { randomName, tempDir } from '@evh/testing';
+import { createLocalStore, type ObjectStore } from '../src/index.js';
+import { testStores } from './test-stores.js';
 
 // Issue 10, item 1: a body that fails while the store is still preparing (making its folder,
 // reaching the object store) crashed the process with an 'error' nobody listened to. A store
@@ -30,25 +30,7 @@ function failsMidway(message: string): Readable {
   });
 }
 
-const stores: [string, () => Promise<ObjectStore>][] = [
-  ['local folder', async () => createLocalStore(tempDir('evh-failing-body-'))],
-  [
-    'S3 (versitygw)',
-    async () => {
-      const env = s3TestEnv();
-      const bucket = randomName('evh-fail').toLowerCase();
-      const client = new S3Client({
-        endpoint: env.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
-      });
-      await client.send(new CreateBucketCommand({ Bucket: bucket }));
-      client.destroy();
-      return createS3Store({ ...env, bucket, region: 'us-east-1', forcePathStyle: true });
-    },
-  ],
-];
+const stores = testStores('evh-fail');
 
 for (const [name, make] of stores) {
   describe(`a failing body, ${name} store`, () => {

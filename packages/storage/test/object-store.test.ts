@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { after, before, describe, test } from 'node:test';
-import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { randomName, s3TestEnv, tempDir } from '@evh/testing';
-import { createLocalStore, createObjectStore, createS3Store, type ObjectStore } from '../src/index.js';
+import { tempDir } from '@evh/testing';
+import { createLocalStore, createObjectStore, type ObjectStore } from '../src/index.js';
+import { testStores } from './test-stores.js';
 
 /** A stream of `size` deterministic bytes, produced lazily (never one big buffer). */
 function generated(size: number, chunk = 64 * 1024): Readable {
@@ -22,31 +22,7 @@ function generated(size: number, chunk = 64 * 1024): Readable {
   });
 }
 
-const stores: [string, () => Promise<ObjectStore>][] = [
-  ['local folder', async () => createLocalStore(tempDir('evh-store-'))],
-  [
-    'S3 (versitygw)',
-    async () => {
-      const env = s3TestEnv();
-      const bucket = randomName('evh').toLowerCase();
-      const client = new S3Client({
-        endpoint: env.endpoint,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        credentials: { accessKeyId: env.accessKeyId, secretAccessKey: env.secretAccessKey },
-      });
-      await client.send(new CreateBucketCommand({ Bucket: bucket }));
-      client.destroy();
-      return createS3Store({
-        ...env,
-        bucket,
-        region: 'us-east-1',
-        forcePathStyle: true,
-        partSizeBytes: 5 * 1024 * 1024,
-      });
-    },
-  ],
-];
+const stores = testStores('evh-store', 5 * 1024 * 1024);
 
 for (const [name, make] of stores) {
   describe(`object store: ${name}`, () => {

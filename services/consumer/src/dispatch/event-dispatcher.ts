@@ -2,11 +2,11 @@ import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
 import { contextFromHeaders, inSpan } from '@evh/telemetry';
 import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { FairScheduler } from '../fairness/fair-scheduler.js';
-import { projectKeyOf } from '../fairness/project-key.js';
+import type { FairScheduler } from './fair-scheduler.js';
+import { projectKeyOf } from './project-key.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
-import type { UserLanes } from '../pipeline/user-lanes.js';
+import type { UserLanes } from './user-lanes.js';
 import { createOffsetTracker, type OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
 

@@ -4,13 +4,13 @@ import { createKafka, type EachBatchPayload, ensureTopics, Partitioners } from '
 import { randomName, testEnv, waitFor } from '@evh/testing';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { consumerErrors } from '../src/errors.js';
-import { createFairScheduler } from '../src/dispatch/fair-scheduler.js';
 import { createEventDispatcher } from '../src/dispatch/event-dispatcher.js';
+import { createFairScheduler } from '../src/dispatch/fair-scheduler.js';
 import { createPartitionProgress } from '../src/dispatch/partition-progress.js';
+import { createUserLanes } from '../src/dispatch/user-lanes.js';
+import { consumerErrors } from '../src/errors.js';
 import { createConsumerMetrics } from '../src/metrics.js';
 import type { Decoded, EventProcessor } from '../src/pipeline/event-processor.js';
-import { createUserLanes } from '../src/dispatch/user-lanes.js';
 
 const env = testEnv();
 const logger = pino({ level: 'silent' });

@@ -4,12 +4,12 @@ import { setImmediate as flush, setTimeout as sleep } from 'node:timers/promises
 import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
-import { createFairScheduler } from './fair-scheduler.js';
 import { createConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
-import { createUserLanes } from './user-lanes.js';
 import { createEventDispatcher } from './event-dispatcher.js';
+import { createFairScheduler } from './fair-scheduler.js';
 import { createPartitionProgress } from './partition-progress.js';
+import { createUserLanes } from './user-lanes.js';
 
 async function waitFor(
   what: string,

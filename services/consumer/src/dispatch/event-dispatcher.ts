@@ -2,13 +2,13 @@ import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
 import { contextFromHeaders, inSpan } from '@evh/telemetry';
 import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
-import type { FairScheduler } from './fair-scheduler.js';
-import { projectKeyOf } from './project-key.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
-import type { UserLanes } from './user-lanes.js';
+import type { FairScheduler } from './fair-scheduler.js';
 import { createOffsetTracker, type OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
+import { projectKeyOf } from './project-key.js';
+import type { UserLanes } from './user-lanes.js';
 
 /**
  * What the dispatcher asks of the Kafka consumer, for one topic. pause, resume and seek

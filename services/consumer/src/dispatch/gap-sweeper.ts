@@ -2,12 +2,12 @@ import { eventMessageSchema } from '@evh/events';
 import { partitionOf } from '@evh/kafka';
 import { createPeriodicTask } from '@evh/lifecycle';
 import type { Logger } from 'pino';
-import type { FairScheduler } from './fair-scheduler.js';
-import { projectKeyOf } from './project-key.js';
-import type { PartitionProgress } from './partition-progress.js';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { EventProcessor } from '../pipeline/event-processor.js';
 import type { EventStore } from '../pipeline/event-store.js';
+import type { FairScheduler } from './fair-scheduler.js';
+import type { PartitionProgress } from './partition-progress.js';
+import { projectKeyOf } from './project-key.js';
 import type { UserLanes } from './user-lanes.js';
 
 export interface GapSweeperDeps {

@@ -8,6 +8,8 @@ import { type Command, Redis, type RedisOptions } from 'ioredis';
  */
 export const redisErrors = defineErrors({
   REDIS_UNAVAILABLE: { status: 503, retriable: true },
+  // A Lua script called without one of its named keys or arguments: a bug, retrying cannot help.
+  LUA_CALL_INVALID: { status: 500, retriable: false },
 });
 
 /** How long a command may wait for its reply before it fails as REDIS_UNAVAILABLE. */

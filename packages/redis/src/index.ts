@@ -1,7 +1,9 @@
 export type { Redis } from 'ioredis';
+export * from './check-lua-header.js';
 export * from './connect-redis.js';
 export * from './crash-keys.js';
 export * from './create-redis.js';
+export * from './define-lua-script.js';
 export * from './job-keys.js';
 export * from './lua-scripts.js';
 export * from './pipeline-keys.js';

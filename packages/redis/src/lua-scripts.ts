@@ -3,7 +3,8 @@ import { sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 
-export interface LuaScript {
+/** A script as readLuaScript reads it (the older API, until every call site uses defineLuaScript). */
+export interface LuaScriptFile {
   name: string;
   numberOfKeys: number;
   lua: string;
@@ -21,7 +22,7 @@ export interface LuaScript {
  * A script with a variable number of keys says `-- KEYS: variable` and is called with the
  * count as its first argument by ioredis (numberOfKeys left undefined).
  */
-export function readLuaScript(dir: string, file: string): LuaScript {
+export function readLuaScript(dir: string, file: string): LuaScriptFile {
   const lua = readFileSync(`${dir}${sep}${file}`, 'utf8');
   // The header is the leading run of comment lines; KEYS mentioned further down do not count.
   const lines = lua.split('\n');
@@ -46,7 +47,7 @@ export function luaDir(moduleUrl: string): string {
 }
 
 /** Registers each script with defineCommand (EVALSHA, falling back to EVAL once). */
-export function defineScripts(redis: Redis, scripts: LuaScript[]): void {
+export function defineScripts(redis: Redis, scripts: LuaScriptFile[]): void {
   for (const s of scripts) {
     redis.defineCommand(
       s.name,

@@ -1,12 +1,14 @@
-import { minuteOf, type QuotaLookup, quotaKeys, USAGE_TTL_MS } from '@evh/quota';
+import { minuteOf, type QuotaLookup, quotaKeys } from '@evh/quota';
 
 export type ProjectVerdict = 'accepted' | 'throttled' | 'shadow_throttled';
 
 export interface ProjectArgs {
   /** Two keys per distinct project with a quota: its bucket and this minute's usage. */
   keys: string[];
-  /** The number of projects, the usage TTL, then eventsPerSecond, burst, enforce per project. */
-  argv: number[];
+  /** The number of distinct projects with a quota. */
+  count: number;
+  /** eventsPerSecond, burst, enforce (1 | 0) per project, in the order of `keys`. */
+  records: number[];
   /** Per item: the 1-based index of its project in the script's arguments, 0 for none. */
   indexes: number[];
 }
@@ -38,7 +40,7 @@ export function projectArgs(
     }
     return i;
   });
-  return { keys, argv: [records.length / 3, USAGE_TTL_MS, ...records], indexes };
+  return { keys, count: records.length / 3, records, indexes };
 }
 
 /** The script's fourth number per item: what admitted or refused it. */

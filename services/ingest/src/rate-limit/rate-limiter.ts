@@ -1,8 +1,8 @@
-import type { QuotaLookup } from '@evh/quota';
-import { defineScripts, pipelineKeys, type Redis } from '@evh/redis';
+import { type QuotaLookup, USAGE_TTL_MS } from '@evh/quota';
+import { pipelineKeys, type Redis } from '@evh/redis';
 import { ingestErrors } from '../errors.js';
 import { type ProjectVerdict, projectArgs, verdictOf } from '../quota/project-args.js';
-import { rateLimitScript as script } from '../redis/scripts.js';
+import { type AdmissionReply, rateLimitScript as script } from '../redis/scripts.js';
 
 export interface RateDecision {
   allowed: boolean;
@@ -27,14 +27,10 @@ export interface RateLimiter {
   ): Promise<RateDecision[]>;
 }
 
-type RateLimitCommand = (numKeys: number, ...args: (string | number)[]) => Promise<number[]>;
-
 export function createRateLimiter(
   redis: Redis,
   options: { limit: number; windowMs: number; now?: () => number; quotas?: QuotaLookup },
 ): RateLimiter {
-  defineScripts(redis, [script]);
-  const run = (redis as unknown as Record<string, RateLimitCommand>)[script.name] as RateLimitCommand;
   const now = options.now ?? Date.now;
   return {
     limit: options.limit,
@@ -61,20 +57,21 @@ export function createRateLimiter(
         }
         triples.push(idx, eventId, projects.indexes[i] ?? 0);
       });
-      const keys = [...keyIndex.keys()].map((u) => pipelineKeys.rate(u));
-      let flat: number[];
+      const userKeys = [...keyIndex.keys()].map((u) => pipelineKeys.rate(u));
+      let replies: AdmissionReply[];
       try {
-        flat = await run.call(
+        replies = await script.run(
           redis,
-          keys.length + projects.keys.length,
-          ...keys,
-          ...projects.keys,
-          at,
-          options.windowMs,
-          options.limit,
-          keys.length,
-          ...projects.argv,
-          ...triples,
+          {},
+          {
+            now: at,
+            window: options.windowMs,
+            limit: options.limit,
+            userCount: userKeys.length,
+            projectCount: projects.count,
+            usageTtl: USAGE_TTL_MS,
+          },
+          { keys: [...userKeys, ...projects.keys], argv: [...projects.records, ...triples] },
         );
       } catch (err) {
         throw ingestErrors.RATE_LIMIT_UNAVAILABLE(`rate limiter unavailable: ${(err as Error).message}`, {
@@ -82,13 +79,13 @@ export function createRateLimiter(
         });
       }
       return items.map((item, n) => {
-        const i = 4 * n;
+        const reply = replies[n];
         const d: RateDecision = {
-          allowed: flat[i] === 1,
-          remaining: flat[i + 1] ?? 0,
-          retryAfterMs: flat[i + 2] ?? 0,
+          allowed: reply?.allowed ?? false,
+          remaining: reply?.remaining ?? 0,
+          retryAfterMs: reply?.retryAfterMs ?? 0,
         };
-        const { scope, verdict } = verdictOf(flat[i + 3] ?? 0);
+        const { scope, verdict } = verdictOf(reply?.verdict ?? 0);
         if (scope) d.scope = scope;
         if (verdict && item.projectId && projects.indexes[n]) d.project = { id: item.projectId, verdict };
         return d;

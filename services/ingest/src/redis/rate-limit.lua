@@ -8,9 +8,9 @@
 -- ARGV[1]   now (ms)
 -- ARGV[2]   window length (ms)
 -- ARGV[3]   limit (events per window)
--- ARGV[4]   U, the number of user keys
--- ARGV[5]   P, the number of projects
--- ARGV[6]   TTL of a usage hash (ms)
+-- ARGV[4]   user count U: the number of user keys
+-- ARGV[5]   project count P: the number of projects
+-- ARGV[6]   usage TTL (ms) of a usage hash
 -- ARGV[7..6+3P]  per project: events per second, burst, 1 to enforce or 0 for shadow mode
 -- ARGV[7+3P..]   triples of: user index into KEYS (1-based; 0: no user limit), member (the
 --                event id, unique per event), project index (1-based; 0: no project quota)

@@ -1,10 +1,15 @@
 import { type EffectiveQuota, lastMinuteEstimate, minuteOf, quotaKeys, serializeQuota } from '@evh/quota';
-import { defineScripts, type Redis } from '@evh/redis';
+import type { Redis } from '@evh/redis';
 import { controllerErrors } from '../errors.js';
-import { removeQuotaScript, setDefaultQuotaScript, setQuotaScript } from '../redis/scripts.js';
+import {
+  removeQuotaScript,
+  type SetQuotaReply,
+  setDefaultQuotaScript,
+  setQuotaScript,
+} from '../redis/scripts.js';
 import type { Usage } from './quota-decision.js';
 
-export type ApplyResult = { result: 'written' | 'unchanged' } | { result: 'conflict'; owner: string };
+export type ApplyResult = SetQuotaReply;
 
 /** The controller's side of the quotas in Redis: the ingest and the consumer read what this writes. */
 export interface QuotaStore {
@@ -17,42 +22,34 @@ export interface QuotaStore {
   usage(projectId: string, now: number): Promise<Usage>;
 }
 
-type Command = (...args: (string | number)[]) => Promise<unknown>;
+/** A script's failure as the controller reports it: the quota could not be synced to Redis. */
+async function synced<T>(name: string, call: Promise<T>): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    throw controllerErrors.QUOTA_SYNC_FAILED(`redis ${name}: ${(err as Error).message}`, { cause: err });
+  }
+}
 
 export function createQuotaStore(redis: Redis): QuotaStore {
-  defineScripts(redis, [setQuotaScript, removeQuotaScript, setDefaultQuotaScript]);
-  const command = (name: string) => {
-    const fn = (redis as unknown as Record<string, Command>)[name] as Command;
-    return (...args: (string | number)[]) =>
-      fn.call(redis, ...args).catch((err: unknown) => {
-        throw controllerErrors.QUOTA_SYNC_FAILED(`redis ${name}: ${(err as Error).message}`, { cause: err });
-      });
+  const tables = {
+    effective: quotaKeys.effective(),
+    owners: quotaKeys.owners(),
+    version: quotaKeys.version(),
   };
-  const setQuota = command(setQuotaScript.name);
-  const removeQuota = command(removeQuotaScript.name);
-  const setDefaultQuota = command(setDefaultQuotaScript.name);
-  const tables = [quotaKeys.effective(), quotaKeys.owners(), quotaKeys.version()] as const;
 
   return {
     async apply(resourceKey, projectId, quota) {
-      const [code, owner] = (await setQuota(...tables, resourceKey, projectId, serializeQuota(quota))) as [
-        number,
-        string,
-      ];
-      if (code === -1) return { result: 'conflict', owner };
-      return { result: code === 1 ? 'written' : 'unchanged' };
+      const argv = { resourceKey, projectId, quota: serializeQuota(quota) };
+      return synced(setQuotaScript.name, setQuotaScript.run(redis, tables, argv));
     },
     async remove(resourceKey) {
-      const project = await removeQuota(...tables, resourceKey);
-      return typeof project === 'string' ? project : undefined;
+      return synced(removeQuotaScript.name, removeQuotaScript.run(redis, tables, { resourceKey }));
     },
     async setDefault(quota) {
-      const changed = await setDefaultQuota(
-        quotaKeys.defaultQuota(),
-        quotaKeys.version(),
-        quota ? serializeQuota(quota) : '',
-      );
-      return changed === 1;
+      const keys = { defaultQuota: quotaKeys.defaultQuota(), version: quotaKeys.version() };
+      const argv = { quota: quota ? serializeQuota(quota) : '' };
+      return synced(setDefaultQuotaScript.name, setDefaultQuotaScript.run(redis, keys, argv));
     },
     async owners() {
       return redis.hkeys(quotaKeys.owners());

@@ -1,5 +1,5 @@
 -- Sets (or clears) the quota of projects without a resource, bumping the version on a change.
--- KEYS[1] quota:default (string, quota JSON)
+-- KEYS[1] the default quota: quota:default (string, quota JSON)
 -- KEYS[2] quota:version (counter)
 -- ARGV[1] quota JSON, or '' for no default quota
 -- returns 1 when it changed, 0 when it was already so

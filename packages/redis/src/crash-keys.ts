@@ -37,3 +37,19 @@ export const crashKeys = {
 } as const;
 
 export const ISSUE_STATUSES: readonly IssueStatus[] = ['open', 'resolved', 'ignored'];
+
+/**
+ * The per-status issue indexes of a project, named as the scripts that move issues between
+ * them name their keys (apply-crash.lua, set-issue-status.lua).
+ */
+export function issueStatusIndexKeys(projectId: string) {
+  const index = (status: IssueStatus, sort: IssueSort) => crashKeys.issueIndex(projectId, status, sort);
+  return {
+    openLast: index('open', 'last'),
+    openCount: index('open', 'count'),
+    resolvedLast: index('resolved', 'last'),
+    resolvedCount: index('resolved', 'count'),
+    ignoredLast: index('ignored', 'last'),
+    ignoredCount: index('ignored', 'count'),
+  };
+}

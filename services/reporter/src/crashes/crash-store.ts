@@ -2,13 +2,18 @@ import { randomUUID } from 'node:crypto';
 import type { CounterDefinition } from '@evh/crashes';
 import {
   crashKeys as ck,
-  defineScripts,
-  ISSUE_STATUSES,
   type IssueSort,
   type IssueStatus,
+  issueStatusIndexKeys,
   type Redis,
 } from '@evh/redis';
-import { reporterScripts } from '../redis/scripts.js';
+import {
+  deleteCounterScript,
+  type PutCounterResult,
+  putCounterScript,
+  searchCrashesScript,
+  setIssueStatusScript,
+} from '../redis/scripts.js';
 
 export interface Issue {
   number: number;
@@ -36,8 +41,6 @@ export interface Page<T> {
   limit: number;
   offset: number;
 }
-
-type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 const MAX_COUNTERS = 100;
 
@@ -70,12 +73,6 @@ function toCrash(h: Record<string, string>): StoredCrash | null {
 
 /** The read side of crash reports, and the few writes the API makes (counters, issue edits). */
 export function createCrashStore(redis: Redis, now: () => number = Date.now) {
-  defineScripts(redis, reporterScripts);
-  const cmd = redis as unknown as Record<
-    'searchCrashes' | 'setIssueStatus' | 'putCounter' | 'deleteCounter',
-    Script
-  >;
-
   async function crashesByIds(p: string, ids: string[]): Promise<StoredCrash[]> {
     if (ids.length === 0) return [];
     const pipeline = redis.pipeline();
@@ -128,28 +125,17 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
         }));
     },
 
-    async putCounter(
-      p: string,
-      name: string,
-      def: CounterDefinition,
-    ): Promise<'created' | 'replaced' | 'unchanged' | 'too_many'> {
-      const r = Number(
-        await cmd.putCounter.call(
-          redis,
-          ck.counterDefs(p),
-          ck.customCounts(p),
-          name,
-          JSON.stringify(def),
-          MAX_COUNTERS,
-        ),
+    async putCounter(p: string, name: string, def: CounterDefinition): Promise<PutCounterResult> {
+      return putCounterScript.run(
+        redis,
+        { counters: ck.counterDefs(p), custom: ck.customCounts(p) },
+        { name, definition: JSON.stringify(def), maxCounters: MAX_COUNTERS },
       );
-      if (r === 1) return 'created';
-      if (r === 2) return 'replaced';
-      return r === 3 ? 'unchanged' : 'too_many';
     },
 
     async deleteCounter(p: string, name: string): Promise<boolean> {
-      return Number(await cmd.deleteCounter.call(redis, ck.counterDefs(p), ck.customCounts(p), name)) === 1;
+      const keys = { counters: ck.counterDefs(p), custom: ck.customCounts(p) };
+      return deleteCounterScript.run(redis, keys, { name });
     },
 
     async listIssues(
@@ -176,14 +162,12 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
       patch: { status?: IssueStatus; title?: string },
     ): Promise<boolean> {
       if (patch.status) {
-        const keys = ISSUE_STATUSES.flatMap((s) => [
-          ck.issueIndex(p, s, 'last'),
-          ck.issueIndex(p, s, 'count'),
-        ]);
-        const r = Number(
-          await cmd.setIssueStatus.call(redis, ck.issue(p, n), ...keys, n, patch.status, now()),
+        const r = await setIssueStatusScript.run(
+          redis,
+          { issue: ck.issue(p, n), ...issueStatusIndexKeys(p) },
+          { issueNumber: n, status: patch.status, now: now() },
         );
-        if (r === 0) return false;
+        if (r === 'missing') return false;
       }
       if (patch.title !== undefined) {
         // HSET XX semantics: only an existing issue gets a title.
@@ -211,17 +195,15 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
     },
 
     async search(p: string, q: { words: string[]; issue?: number; limit: number; offset: number }) {
-      const keys = [ck.searchScratch(p, randomUUID()), ...q.words.map((w) => ck.searchWord(p, w))];
-      if (q.issue !== undefined) keys.push(ck.issueEvents(p, q.issue));
-      const [total, ...ids] = (await cmd.searchCrashes.call(
+      const rest = q.words.map((w) => ck.searchWord(p, w));
+      if (q.issue !== undefined) rest.push(ck.issueEvents(p, q.issue));
+      const { total, ids } = await searchCrashesScript.run(
         redis,
-        keys.length,
-        ...keys,
-        q.offset,
-        q.limit,
-        q.issue === undefined ? '0' : '1',
-      )) as [number, ...string[]];
-      return { items: await crashesByIds(p, ids), total: Number(total), limit: q.limit, offset: q.offset };
+        { scratch: ck.searchScratch(p, randomUUID()) },
+        { offset: q.offset, limit: q.limit, oneIssue: q.issue === undefined ? '0' : '1' },
+        { keys: rest },
+      );
+      return { items: await crashesByIds(p, ids), total, limit: q.limit, offset: q.offset };
     },
   };
 }

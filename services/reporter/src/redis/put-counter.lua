@@ -4,7 +4,7 @@
 -- KEYS[2] crash:{p}:custom (name -> count)
 -- ARGV[1] counter name
 -- ARGV[2] definition JSON
--- ARGV[3] the most counters a project may have
+-- ARGV[3] max counters: the most a project may have
 -- returns 1 created, 2 replaced (count reset), 3 unchanged, -1 the project has too many
 local current = redis.call('HGET', KEYS[1], ARGV[1])
 if current == ARGV[2] then

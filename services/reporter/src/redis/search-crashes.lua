@@ -5,7 +5,7 @@
 --           issue's events zset crash:{p}:issue:{n}:events as the last key
 -- ARGV[1]   offset
 -- ARGV[2]   limit
--- ARGV[3]   '1' when the last key restricts the search to one issue, else '0'
+-- ARGV[3]   one issue: '1' when the last key restricts the search to it, else '0'
 -- returns   { total matches, eventId, eventId, … } for the requested page
 local offset, limit = tonumber(ARGV[1]), tonumber(ARGV[2])
 local sources = {}

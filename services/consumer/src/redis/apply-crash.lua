@@ -25,7 +25,7 @@
 -- ARGV[7]  title
 -- ARGV[8]  culprit
 -- ARGV[9]  the crash JSON
--- ARGV[10] k, the number of custom counters the crash matches
+-- ARGV[10] matched count k: the number of custom counters the crash matches
 -- ARGV[11…10+k] their names
 -- returns { event number within the issue, 1 when applied now | 0 when applied before }
 local done = redis.call('GET', KEYS[1])

@@ -3,7 +3,11 @@ import { z } from 'zod';
 /** Upload jobs: a file becomes a stream of events through the same pipeline. */
 export const JOBS_TOPIC = 'jobs';
 export const JOB_WORKERS_GROUP = 'job-workers';
-/** The kind of the events a job produces, one per valid line. */
+/**
+ * The kind of the per-line events jobs produced before chunks (log-chunk.ts). No longer
+ * produced; kept while the fair scheduler's project key still names it.
+ * @deprecated use LOG_CHUNK_KIND
+ */
 export const LOG_LINE_KIND = 'log';
 
 export const jobStatusSchema = z.enum(['queued', 'processing', 'completed', 'failed']);

@@ -15,7 +15,12 @@ export const jobKeys = {
   invalidReasons: (jobId: string) => `${j(jobId)}:invalid-reasons`,
   /** List: the job's anomalies (capped), as JSON. */
   anomalies: (jobId: string) => `${j(jobId)}:anomalies`,
-  /** String: set when a log line's effects were applied; makes that idempotent. */
+  /** String: set when a chunk's effects were applied (the chunk named by its first line); makes that idempotent. */
+  chunkApplied: (jobId: string, firstLine: number) => `${j(jobId)}:chunk:${firstLine}`,
+  /**
+   * String: set when a log line's effects were applied, by the per-line events of jobs read
+   * before chunks. Kept while such events may still be queued.
+   */
   lineApplied: (jobId: string, line: number) => `${j(jobId)}:applied:${line}`,
   /** Pub/sub channel of the job's state, published at each stage. */
   progressChannel: (jobId: string) => `job-progress:${jobId}`,

@@ -62,8 +62,13 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   JOB_WORKERS_GROUP: z.string().min(1).default(JOB_WORKERS_GROUP),
   /** Jobs read at the same time by this process (one per partition of `jobs`). */
   JOB_CONCURRENCY: envInt(2, 1),
-  /** Lines produced and checkpointed together. */
-  JOB_CHUNK_LINES: envInt(500, 1),
+  /**
+   * Lines of an upload counted, produced as one `log.chunk` event and checkpointed together,
+   * up to this many or JOB_CHUNK_BYTES, whichever comes first (a job keeps the bounds it
+   * started with).
+   */
+  JOB_CHUNK_LINES: envInt(5000, 1),
+  JOB_CHUNK_BYTES: envInt(1024 * 1024, 1024),
   JOB_MAX_LINE_BYTES: envInt(1024 * 1024, 64),
   /** A random delay per line (`0-1000`), seed 002's simulated slow processing. */
   JOB_SIMULATED_LINE_DELAY_MS: workRangeSchema,

@@ -2,7 +2,7 @@
 // order per user, dead-letters what keeps failing. The only impure file of the service.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LOG_LINE_KIND, platformTopics } from '@evh/events';
+import { LOG_CHUNK_KIND, LOG_LINE_KIND, platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
 import { consumerLag, createKafka, ensureTopics, Partitioners, startBrokerProbe } from '@evh/kafka';
 import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
@@ -22,6 +22,7 @@ import { policyFromQuotas } from './dispatch/quota-policy.js';
 import { createUserLanes } from './dispatch/user-lanes.js';
 import { createJobStore } from './jobs/job-store.js';
 import { createJobBatchHandler } from './jobs/job-worker.js';
+import { createLogChunkHandler } from './jobs/log-chunk-handler.js';
 import { createLogLineHandler } from './jobs/log-line-handler.js';
 import { createConsumerMetrics } from './metrics.js';
 import { createApplyEvent } from './pipeline/apply-event.js';
@@ -95,6 +96,12 @@ async function main(): Promise<void> {
         simulatedWork: config.CRASH_SIMULATED_WORK_MS,
         retentionMs: config.RETENTION_MS,
       }),
+      [LOG_CHUNK_KIND]: createLogChunkHandler({
+        redis,
+        keyPrefix: config.REDIS_KEY_PREFIX,
+        retentionMs: config.RETENTION_MS,
+      }),
+      // Lines of jobs read before chunks, still queued during an upgrade; remove once drained.
       [LOG_LINE_KIND]: createLogLineHandler({
         redis,
         keyPrefix: config.REDIS_KEY_PREFIX,
@@ -231,7 +238,7 @@ async function main(): Promise<void> {
       },
       logs: config.LOGS_CONFIG,
       logger,
-      chunkLines: config.JOB_CHUNK_LINES,
+      chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
       maxLineBytes: config.JOB_MAX_LINE_BYTES,
       lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
       storageAttempts: config.JOB_STORAGE_ATTEMPTS,

@@ -1,31 +1,32 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type EventMessage, LOG_LINE_KIND } from '@evh/events';
 import type { Message } from '@evh/kafka';
 import {
   type Anomaly,
   createLogAnalyzer,
   type LogAnalyzer,
   type LogsConfig,
-  type ParsedEntry,
   type ParsedLine,
-  timestampProblem,
-  utcHour,
 } from '@evh/logs';
 import type { ObjectStore } from '@evh/storage';
 import type { Logger } from 'pino';
 import { pickDelay, type WorkRange } from '../crashes/simulated-work.js';
-import type { Checkpoint, JobStart, JobStore } from './job-store.js';
-import { splitLines } from './line-splitter.js';
-import type { LogLine } from './log-line-event.js';
+import { type ChunkBounds, ChunkBuilder } from './chunk-builder.js';
+import type { JobStart, JobStore } from './job-store.js';
+import { LineReader } from './line-reader.js';
 
 export interface JobRunnerDeps {
   jobs: JobStore;
   store: ObjectStore;
-  /** Writes a chunk of line events to the events topic; resolves once Kafka has them. */
+  /** Writes a chunk's event to the events topic; resolves once Kafka has it. */
   produce(messages: Message[]): Promise<void>;
   logs: LogsConfig;
   logger: Logger;
-  chunkLines: number;
+  /**
+   * The bounds of a new job's chunks (JOB_CHUNK_LINES, JOB_CHUNK_BYTES). A job keeps the
+   * bounds it started with (start-job.lua), so a chunk produced again after a restart is
+   * the same chunk under the same id even when the configuration changed meanwhile.
+   */
+  chunk: ChunkBounds;
   maxLineBytes: number;
   lineDelay: WorkRange;
   storageAttempts: number;
@@ -38,49 +39,15 @@ export interface JobRunnerDeps {
 
 export type JobOutcome = 'read' | 'completed' | 'failed' | 'skipped' | 'abandoned';
 
-const MESSAGE_MAX = 2048;
-
-function lineEvent(
-  jobId: string,
-  line: number,
-  projectId: string | null,
-  entry: ParsedEntry,
-  logs: LogsConfig,
-) {
-  const id = `${jobId}:${line}`;
-  const timed = entry.epochMs !== null && timestampProblem(entry.epochMs, logs) === null;
-  const log: LogLine = {
-    jobId,
-    line,
-    projectId,
-    status: entry.status,
-    service: entry.service,
-    user: entry.user ?? '',
-    hour: timed && entry.epochMs !== null ? utcHour(entry.epochMs) : -1,
-    timestamp: entry.timestamp,
-    message: entry.message.slice(0, MESSAGE_MAX),
-    ...(entry.fields ? { fields: entry.fields } : {}),
-  };
-  const event: EventMessage = {
-    id,
-    userId: log.user,
-    type: LOG_LINE_KIND,
-    kind: LOG_LINE_KIND,
-    payload: {},
-    timestamp: Date.now(),
-    log,
-  };
-  return { key: log.user || id, value: JSON.stringify(event) };
-}
-
 /**
- * Reads one job's file from its checkpoint to the end: each valid line becomes an event on
- * the pipeline (id = job id + line number, so a chunk produced twice is processed once), and
- * after each chunk is in Kafka the job's counts and byte offset are checkpointed together.
- * The job completes when the consumer has finished every valid line (apply-log-line.lua).
+ * Reads one job's file from its checkpoint to the end in chunks: each chunk's valid lines
+ * are counted here and become one event on the pipeline (id = job id + the chunk's first
+ * line, so a chunk produced twice is applied once), and after each chunk is in Kafka the
+ * job's counts and byte offset are checkpointed together. The job completes when the
+ * consumer has applied every chunk (apply-log-chunk.lua).
  */
 export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOutcome> {
-  const job = await deps.jobs.start(jobId);
+  const job = await deps.jobs.start(jobId, deps.chunk);
   if (!job) {
     deps.logger.warn({ jobId }, 'job record not found; skipped');
     return 'skipped';
@@ -115,14 +82,15 @@ async function readFromCheckpoint(
     where: { job: jobId },
     anomalyCap: 100_000,
   });
-  const { checkpointLine: startLine, projectId } = job;
+  const { checkpointLine: startLine, projectId, chunk: bounds } = job;
+  const delay = deps.lineDelay.max > 0;
   let line = job.checkpointLine;
-  let offset = job.checkpointOffset;
-  let chunk = new Chunk();
+  let chunk = new ChunkBuilder(jobId, projectId, line + 1, job.checkpointOffset);
 
   async function flush(): Promise<void> {
     if (chunk.lines === 0) return;
-    await deps.produce(chunk.messages);
+    const { message, checkpoint } = chunk.end(analyzer.analytics);
+    if (message) await deps.produce([message]);
     const anomalies: Anomaly[] = analyzer.anomalies.items.map((a) => ({
       ...a,
       // The analyzer numbers the lines it saw; a resumed job started after startLine.
@@ -130,67 +98,51 @@ async function readFromCheckpoint(
     }));
     // Kept only until written: memory stays bounded however long the file.
     analyzer.anomalies.items.length = 0;
-    const c: Checkpoint = { ...chunk.counts(), offset, line, anomalies };
-    await deps.jobs.checkpoint(jobId, projectId, c);
+    await deps.jobs.checkpoint(jobId, projectId, { ...checkpoint, anomalies });
     deps.onAnomalies?.(anomalies);
-    chunk = new Chunk();
+    chunk = new ChunkBuilder(jobId, projectId, line + 1, checkpoint.offset);
     await deps.heartbeat();
   }
 
-  const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, offset));
+  /** Counts the reader's current line into the chunk; true when the chunk is full. */
+  function count(reader: LineReader): boolean {
+    line++;
+    chunk.add(reader.bytes);
+    const parsed: ParsedLine = reader.tooLong
+      ? tooLong(analyzer, deps.maxLineBytes)
+      : analyzer.push(reader.text, chunk.where);
+    if (!parsed.ok) chunk.addInvalidSample(line, parsed.reason, parsed.message);
+    return chunk.full(bounds);
+  }
+
+  const stream = await withStorageRetry(deps, () => deps.store.get(job.storageKey, job.checkpointOffset));
   // Listened to before anything else is awaited: an 'error' the stream emits before the loop
   // reads it, or after the loop left it (stopping), would otherwise crash the process. While
   // the loop runs, the error also reaches it and fails the read (retried via Kafka).
   stream.on('error', (err) => deps.logger.debug({ err, jobId }, 'job file stream error'));
-  for await (const piece of splitLines(stream, offset, deps.maxLineBytes)) {
-    if (deps.isStopping()) {
-      stream.destroy();
-      return 'abandoned';
+  const reader = new LineReader(job.checkpointOffset, deps.maxLineBytes);
+  // Synchronous per line (millions of them): an await only when a chunk ends, or with the
+  // simulated delay. One promise per buffer of the stream.
+  async function linesFed(): Promise<'abandoned' | undefined> {
+    while (reader.next()) {
+      if (deps.isStopping()) {
+        stream.destroy();
+        return 'abandoned';
+      }
+      if (chunk.wouldOverflow(reader.bytes, bounds)) await flush();
+      if (count(reader)) await flush();
+      if (delay) await sleep(pickDelay(deps.lineDelay));
     }
-    line++;
-    offset = piece.end;
-    const parsed: ParsedLine = piece.tooLong
-      ? tooLong(analyzer, deps.maxLineBytes)
-      : analyzer.push(piece.text, { eventId: `${jobId}:${line}` });
-    if (parsed.ok) chunk.addValid(lineEvent(jobId, line, projectId, parsed.entry, deps.logs));
-    else chunk.addInvalid(line, parsed.reason, parsed.message);
-    if (deps.lineDelay.max > 0) await sleep(pickDelay(deps.lineDelay));
-    if (chunk.lines >= deps.chunkLines) await flush();
+    return undefined;
   }
+  for await (const buf of stream as AsyncIterable<Buffer>) {
+    reader.feed(buf);
+    if ((await linesFed()) === 'abandoned') return 'abandoned';
+  }
+  reader.endOfStream();
+  if ((await linesFed()) === 'abandoned') return 'abandoned';
   await flush();
   return 'read';
-}
-
-/** The lines read since the last checkpoint: their events and their counts. */
-class Chunk {
-  lines = 0;
-  readonly messages: Message[] = [];
-  private valid = 0;
-  private invalid = 0;
-  private readonly invalidReasons = new Map<string, number>();
-  private readonly invalidSamples: Checkpoint['invalidSamples'] = [];
-
-  addValid(message: Message): void {
-    this.lines++;
-    this.valid++;
-    this.messages.push(message);
-  }
-
-  addInvalid(line: number, reason: string, message: string): void {
-    this.lines++;
-    this.invalid++;
-    this.invalidReasons.set(reason, (this.invalidReasons.get(reason) ?? 0) + 1);
-    if (this.invalidSamples.length < 20) this.invalidSamples.push({ line, reason, message });
-  }
-
-  counts() {
-    return {
-      valid: this.valid,
-      invalid: this.invalid,
-      invalidReasons: this.invalidReasons,
-      invalidSamples: this.invalidSamples,
-    };
-  }
 }
 
 /** A line over the limit was never held in memory: it is counted as invalid, unparsed. */

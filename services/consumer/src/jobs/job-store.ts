@@ -1,6 +1,7 @@
 import type { Anomaly } from '@evh/logs';
 import { analyticsKeys, defineScripts, jobKeys, type Redis } from '@evh/redis';
 import { jobScripts } from '../redis/scripts.js';
+import type { ChunkBounds } from './chunk-builder.js';
 
 type Script = (...args: (string | number)[]) => Promise<unknown>;
 
@@ -14,6 +15,8 @@ export interface JobStart {
   readDone: boolean;
   projectId: string | null;
   fileName: string;
+  /** The job's chunk bounds, fixed at its first start. */
+  chunk: ChunkBounds;
 }
 
 export interface Checkpoint {
@@ -40,10 +43,16 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
 
   return {
     channel,
-    async start(jobId: string): Promise<JobStart | null> {
-      const r = (await cmd.startJob.call(redis, jobKeys.job(jobId), now(), channel(jobId))) as
-        | string[]
-        | null;
+    /** Starts or resumes a job; `bounds` are the chunk bounds of a job that has none yet. */
+    async start(jobId: string, bounds: ChunkBounds): Promise<JobStart | null> {
+      const r = (await cmd.startJob.call(
+        redis,
+        jobKeys.job(jobId),
+        now(),
+        channel(jobId),
+        bounds.lines,
+        bounds.bytes,
+      )) as string[] | null;
       if (!r) return null;
       const [
         status = '',
@@ -54,6 +63,8 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
         readDone = '',
         projectId = '',
         fileName = '',
+        chunkLines = '',
+        chunkBytes = '',
       ] = r;
       return {
         status,
@@ -64,10 +75,11 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
         readDone: readDone === '1',
         projectId: projectId || null,
         fileName,
+        chunk: { lines: Number(chunkLines) || bounds.lines, bytes: Number(chunkBytes) || bounds.bytes },
       };
     },
 
-    /** Records a chunk whose valid lines Kafka already has: counts, samples, anomalies, offset. */
+    /** Records a chunk whose event Kafka already has: counts, samples, anomalies, offset. */
     async checkpoint(jobId: string, projectId: string | null, c: Checkpoint): Promise<void> {
       const key = jobKeys.job(jobId);
       const tx = redis

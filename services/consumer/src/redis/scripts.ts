@@ -18,6 +18,7 @@ export const crashScripts = [
 ];
 
 export const jobScripts = [
+  readLuaScript(dir, 'apply-log-chunk.lua'),
   readLuaScript(dir, 'apply-log-line.lua'),
   readLuaScript(dir, 'finish-reading.lua'),
   readLuaScript(dir, 'start-job.lua'),

@@ -1,17 +1,24 @@
 -- Moves a job from queued to processing (or resumes it) and returns what its worker needs.
+-- The chunk bounds are the job's from its first start on: a chunk read again after a restart
+-- must end where it ended before, since its id (the job and its first line) says it is the same.
 -- KEYS[1] job:{id}
 -- ARGV[1] now (ms)
 -- ARGV[2] the job's progress channel
+-- ARGV[3] lines a chunk holds at most, for a job that has no bounds yet
+-- ARGV[4] bytes a chunk holds at most, likewise
 -- returns false when there is no such job, else { status, storageKey, format, checkpointOffset,
---         checkpointLine, readDone, projectId, fileName }; status is the one before this call
+--         checkpointLine, readDone, projectId, fileName, chunkLines, chunkBytes }; status is
+--         the one before this call
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
+redis.call('HSETNX', KEYS[1], 'chunkLines', ARGV[3])
+redis.call('HSETNX', KEYS[1], 'chunkBytes', ARGV[4])
 local j = redis.call('HMGET', KEYS[1], 'status', 'storageKey', 'format', 'checkpointOffset',
-  'checkpointLine', 'readDone', 'projectId', 'fileName')
+  'checkpointLine', 'readDone', 'projectId', 'fileName', 'chunkLines', 'chunkBytes')
 if j[1] == 'queued' then
   redis.call('HSET', KEYS[1], 'status', 'processing', 'startedAt', ARGV[1])
   redis.call('PUBLISH', ARGV[2], 'started')
 end
-for i = 1, 8 do j[i] = j[i] or '' end
+for i = 1, 10 do j[i] = j[i] or '' end
 return j

@@ -11,6 +11,44 @@ run="${BENCH_RUN_DIR:-$root/.run/bench}"
 kafka_port=${BENCH_KAFKA_PORT:-29092}
 redis_port=${BENCH_REDIS_PORT:-26379}
 
+all_benches="pipeline k6 crashes fairness jobs logs redis-aof drain"
+# BENCH=<name> (or a space-separated list) runs those; by default all of them run.
+benches=${BENCH:-$all_benches}
+
+fail() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+# The third-party tools a benchmark runs, built and cached by tests/infra/tools.sh.
+tools_of() {
+  case "$1" in
+    k6 | fairness) echo k6 ;;
+  esac
+}
+
+# Everything a benchmark needs is checked before any of them starts, so a missing piece
+# is a message naming it, not a stack trace half-way through the run.
+tools_bin=$(bash tests/infra/tools.sh path)
+needed=()
+for bench in $benches; do
+  [[ " $all_benches " == *" $bench "* ]] || fail "unknown benchmark '$bench' (known: $all_benches)"
+  [[ -f "loadtest/dist/src/$bench-bench.js" ]] ||
+    fail "loadtest/dist/src/$bench-bench.js is missing: run make build (or npx tsc -b loadtest)"
+  for tool in $(tools_of "$bench"); do
+    [[ " ${needed[*]} " == *" $tool "* ]] || needed+=("$tool")
+  done
+done
+for tool in "${needed[@]}"; do
+  users=()
+  for bench in $benches; do
+    if [[ " $(tools_of "$bench") " == *" $tool "* ]]; then users+=("$bench"); fi
+  done
+  bash tests/infra/tools.sh build "$tool" ||
+    fail "$tool, which ${users[*]} needs, could not be built (see above); make tools builds the toolchain"
+  [[ -x "$tools_bin/$tool" ]] || fail "$tool, which ${users[*]} needs, is not at $tools_bin/$tool after its build"
+done
+
 stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true
   bash tests/infra/redis.sh stop "$run" || true
@@ -19,8 +57,6 @@ trap stop_infra EXIT
 stop_infra
 rm -rf "$run"
 mkdir -p "$run"
-# BENCH=<name> runs one benchmark; by default all of them run.
-benches=${BENCH:-pipeline k6 crashes fairness jobs logs redis-aof}
 export BENCH_RUN_DIR="$run" BENCH_AOF_REDIS_PORT=${BENCH_AOF_REDIS_PORT:-$((redis_port + 1))}
 if [[ " $benches " != " redis-aof " ]]; then
   bash tests/infra/redis.sh start "$run" "$redis_port"
@@ -28,8 +64,6 @@ if [[ " $benches " != " redis-aof " ]]; then
 fi
 export KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_URL="redis://127.0.0.1:$redis_port"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
-# k6 comes from the toolchain (cached after the first build).
-[[ " $benches " == *" k6 "* ]] && bash tests/infra/tools.sh build k6
 for bench in $benches; do
   echo "== bench: $bench"
   node --enable-source-maps "loadtest/dist/src/$bench-bench.js"

@@ -20,7 +20,7 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
   /** A partition is no longer fetched while this many of its messages are unfinished. */
-  MAX_PENDING_PER_PARTITION: envInt(200, 1),
+  MAX_PENDING_PER_PARTITION: envInt(2000, 1),
   /** ...or while their values add up to this many bytes. */
   MAX_PENDING_BYTES_PER_PARTITION: envInt(8 * 1024 * 1024, 1024),
   /** Each partition's finished prefix is committed this often. */

@@ -438,3 +438,131 @@ describe('event store: per-user seq order', () => {
     assert.deepEqual(await redis.lrange(k.order(userId), 0, -1), [String(first), String(first + 1)]);
   });
 });
+
+describe('event store: a run of plain events in one script call', () => {
+  const order = async (redis: Redis, userId: string) =>
+    (await redis.lrange(k.order(userId), 0, -1)).map(Number);
+  const letters = (verdicts: string[]) => verdicts.join(',');
+
+  it('finalizes each event of the run as the locking path would, in order, without a lock', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    const run = [1, 2, 3].map((seq) => ev(user, seq));
+    const out = await store.applyPlain(user, run);
+    assert.equal(letters(out.verdicts), 'processed,processed,processed');
+    assert.equal(out.following, null);
+    assert.deepEqual(await order(redis, user), [1, 2, 3]);
+    assert.equal(await redis.get(k.seqNext(user)), '4');
+
+    // The same final state as begin + finalize writes, field for field.
+    const other = ev(user, 4);
+    await runToEnd(store, other);
+    const viaLock = await redis.hgetall(k.event(other.event.id));
+    const viaRun = await redis.hgetall(k.event(run[0]?.event.id ?? ''));
+    assert.deepEqual(Object.keys(viaRun).sort(), Object.keys(viaLock).sort());
+    assert.equal(viaRun.status, 'processed');
+    assert.equal(viaRun.attempts, '1');
+    assert.equal(viaRun.seq, '1');
+    for (const e of run) {
+      assert.equal(await redis.exists(k.dedup(e.event.id)), 1);
+      assert.equal(await redis.exists(k.inflight(e.event.id)), 0, 'no lock taken');
+      assert.ok((await redis.pttl(k.event(e.event.id))) > 0, 'the final state expires with the retention');
+    }
+    assert.equal(await redis.hget(k.counters(), 'processed'), '4');
+    assert.equal(await redis.hget(k.counters(), 'type:click'), '4');
+  });
+
+  it('a duplicate inside one run is applied once', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    const [a, b] = [ev(user, 1), ev(user, 2)] as [Ev, Ev];
+    const out = await store.applyPlain(user, [a, b, a, b]);
+    assert.equal(letters(out.verdicts), 'processed,processed,dup,dup');
+    assert.deepEqual(await order(redis, user), [1, 2]);
+    assert.equal(await redis.hget(k.counters(), 'processed'), '2');
+  });
+
+  it('a redelivery from the middle of a run applies only what was not applied', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    const events = [1, 2, 3, 4, 5].map((seq) => ev(user, seq));
+    await store.applyPlain(user, events.slice(0, 3));
+    // Kafka hands the run out again from its second event, with two new ones behind it.
+    const out = await store.applyPlain(user, events.slice(1));
+    assert.equal(letters(out.verdicts), 'dup,dup,processed,processed');
+    assert.deepEqual(await order(redis, user), [1, 2, 3, 4, 5]);
+    assert.equal(await redis.hget(k.counters(), 'processed'), '5');
+  });
+
+  it('keeps the order across runs and across a seq that arrives early', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    const [one, two, three, four] = [1, 2, 3, 4].map((seq) => ev(user, seq)) as [Ev, Ev, Ev, Ev];
+    // 3 comes before 2 in the log: buffered, then due once 2 is applied.
+    const first = await store.applyPlain(user, [one, three, two]);
+    assert.equal(letters(first.verdicts), 'processed,buffered,processed');
+    assert.equal(first.following, three.json);
+    assert.equal((await redis.zscore(k.seqWaiting(), user)) !== null, true, 'waiting for its turn');
+    const released = await store.applyPlain(user, [three]);
+    assert.equal(letters(released.verdicts), 'processed');
+    assert.equal(await redis.hlen(k.seqBuffer(user)), 0, 'the buffered copy is gone');
+    assert.equal(await redis.zscore(k.seqWaiting(), user), null);
+    // The next run continues where the last one stopped.
+    const next = await store.applyPlain(user, [four]);
+    assert.equal(letters(next.verdicts), 'processed');
+    assert.deepEqual(await order(redis, user), [1, 2, 3, 4]);
+
+    // Two runs of 200 in a row: 1..400 once each, in order.
+    const long = randomName('user');
+    const all = Array.from({ length: 400 }, (_, i) => ev(long, i + 1));
+    await store.applyPlain(long, all.slice(0, 200));
+    await store.applyPlain(long, all.slice(200));
+    assert.deepEqual(
+      await order(redis, long),
+      all.map((_, i) => i + 1),
+    );
+    assert.equal(await redis.get(k.seqNext(long)), '401');
+  });
+
+  it('stops at an event another process holds the lock of, leaving it and the rest alone', async () => {
+    const { redis, store, otherStore } = setup();
+    const user = randomName('user');
+    const [one, two, three] = [1, 2, 3].map((seq) => ev(user, seq)) as [Ev, Ev, Ev];
+    const other = otherStore();
+    await runToEnd(store, one);
+    // Another consumer (the partition moved mid-event) is running 2 through the locking path.
+    assert.equal(await other.begin(two.event, two.json), 'run');
+    const out = await store.applyPlain(user, [two, three]);
+    assert.equal(letters(out.verdicts), 'busy');
+    assert.equal(
+      await redis.exists(k.event(three.event.id)),
+      0,
+      'nothing after the locked event was applied',
+    );
+    await other.finalize(two.event, two.json, processed);
+    assert.equal(letters((await store.applyPlain(user, [two, three])).verdicts), 'dup,processed');
+    assert.deepEqual(await order(redis, user), [1, 2, 3]);
+  });
+
+  it('an event whose turn was skipped as a gap is processed outside the order, and counted late', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    await redis.set(k.seqNext(user), '5');
+    const [late, due] = [ev(user, 2), ev(user, 5)] as [Ev, Ev];
+    const out = await store.applyPlain(user, [late, due]);
+    assert.equal(letters(out.verdicts), 'late,processed');
+    assert.deepEqual(await order(redis, user), [5]);
+    assert.equal(await redis.hget(k.counters(), 'late'), '1');
+    assert.equal(await redis.hget(k.event(late.event.id), 'status'), 'processed');
+  });
+
+  it('events without seq are finalized in any number, and count per type', async () => {
+    const { redis, store } = setup();
+    const user = randomName('user');
+    const run = [ev(user, undefined, 'a'), ev(user, undefined, 'b'), ev(user, undefined, 'a')];
+    assert.equal(letters((await store.applyPlain(user, run)).verdicts), 'processed,processed,processed');
+    assert.equal(await redis.exists(k.order(user)), 0);
+    assert.equal(await redis.hget(k.counters(), 'type:a'), '2');
+    assert.equal(await redis.hget(k.counters(), 'type:b'), '1');
+  });
+});

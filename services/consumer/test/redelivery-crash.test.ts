@@ -67,6 +67,8 @@ test('the kafkajs consumer crashes during a redelivery: no uncaught exception, a
   let failedOnce = false;
   const processor = {
     held: new Set<string>(),
+    // Every message one by one: the plain-run path is tested on real Redis.
+    isPlain: () => false,
     lockLost() {},
     decode: (value: Buffer | null) => {
       const json = value?.toString() ?? '';

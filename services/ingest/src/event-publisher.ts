@@ -1,15 +1,10 @@
-import type { EventInput, EventMessage } from '@evh/events';
+import type { EventMessage } from '@evh/events';
 import type { BatchingProducer } from '@evh/kafka';
 import { traceHeaders } from '@evh/telemetry';
 
 export interface EventPublisher {
   /** Resolves once Kafka acknowledged every event (acks=all); rejects as a whole otherwise. */
   publish(events: EventMessage[]): Promise<void>;
-}
-
-export function toEventMessage(input: EventInput, id: string, now: number): EventMessage {
-  const { eventId: _clientId, userId, type, payload, ...extra } = input;
-  return { ...extra, id, userId, type, payload, timestamp: now, kind: 'event' };
 }
 
 /**

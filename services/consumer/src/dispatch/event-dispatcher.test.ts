@@ -48,6 +48,8 @@ function harness(
   const commits: Record<number, string>[] = [];
   const processor = {
     held: new Set<string>(),
+    // Every message one by one: the plain-run path is tested on real Redis.
+    isPlain: () => false,
     decode: (value: Buffer | null) => {
       const json = value?.toString() ?? '';
       return { event: JSON.parse(json), json };

@@ -3,11 +3,11 @@ import { contextFromHeaders, inSpan } from '@evh/telemetry';
 import { context, type Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ConsumerMetrics } from '../metrics.js';
-import type { EventProcessor } from '../pipeline/event-processor.js';
+import type { Decoded, EventProcessor } from '../pipeline/event-processor.js';
 import type { FairScheduler } from './fair-scheduler.js';
 import { createOffsetTracker, type OffsetTracker } from './offset-tracker.js';
 import type { PartitionProgress } from './partition-progress.js';
-import { projectKeyOf } from './project-key.js';
+import { costOf, projectKeyOf } from './project-key.js';
 import type { UserLanes } from './user-lanes.js';
 
 /**
@@ -60,6 +60,12 @@ export interface EventDispatcher {
   /** Messages handed to processing and not finished. */
   readonly pending: number;
 }
+
+/**
+ * Plain events of one user applied in one script call at most: bounds the script's run time
+ * (Redis serves nothing else meanwhile) and its argument list.
+ */
+const MAX_RUN = 200;
 
 /** One partition's work in the current generation; replaced wholesale on a reset. */
 interface PartitionState {
@@ -174,58 +180,106 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     retry.redelivery = setTimeout(readAgain, options.redeliveryDelayMs);
   }
 
-  function processMessage(m: KafkaMessage, where: { topic: string; partition: number; offset: string }) {
-    const decoded = processor.decode(m.value, { ...where, key: m.key?.toString() ?? null });
+  /** A message and its place: decoded once, when its batch is queued. */
+  interface Item {
+    m: KafkaMessage;
+    decoded: Decoded;
+    finish: () => void;
+  }
+
+  /** Runs `work` through the fair scheduler, in the first message's trace when tracing is on. */
+  function scheduled(first: Item, project: string, cost: number, name: string, work: () => Promise<void>) {
     const { tracer } = options;
-    return scheduler.use(projectKeyOf(decoded.event), () =>
-      tracer
-        ? context.with(contextFromHeaders(m.headers), () =>
-            inSpan(tracer, 'process event', () => processor.process(decoded)),
-          )
-        : processor.process(decoded),
+    return scheduler.use(
+      project,
+      () =>
+        tracer ? context.with(contextFromHeaders(first.m.headers), () => inSpan(tracer, name, work)) : work(),
+      cost,
     );
   }
 
-  async function runOne(state: PartitionState, topic: string, m: KafkaMessage, finish: () => void) {
-    // Stale (reassigned, failed earlier, stopping): left unfinished, so it is redelivered.
-    if (!current(state)) return;
-    running++;
+  /**
+   * Processes items of one user, in order: a run of plain events of one project as one task
+   * (one script call), anything else one by one. Returns false once the partition's state
+   * was reset (a failure, a rebalance, stopping): the rest is left unstarted, redelivered.
+   */
+  async function runItems(state: PartitionState, items: Item[], from: number, to: number): Promise<boolean> {
+    if (!current(state)) return false;
+    const first = items[from] as Item;
+    const count = to - from;
+    running += count;
     try {
-      await processMessage(m, { topic, partition: state.partition, offset: m.offset });
+      if (count === 1 && !processor.isPlain(first.decoded)) {
+        await scheduled(
+          first,
+          projectKeyOf(first.decoded.event),
+          costOf(first.decoded.event),
+          'process event',
+          () => processor.process(first.decoded),
+        );
+      } else {
+        const run = items.slice(from, to).map((i) => i.decoded);
+        await scheduled(first, projectKeyOf(first.decoded.event), count, 'process events', () =>
+          processor.processPlain(first.decoded.event.userId, run),
+        );
+      }
     } catch (err) {
       // From the partition's oldest unfinished message, not the failed one: messages of
       // other users before it may still be queued, and the reset drops them unstarted.
-      if (current(state)) redeliverFrom(state, `${state.tracker.unfinishedFrom ?? m.offset}`, err);
-      return;
+      if (current(state)) redeliverFrom(state, `${state.tracker.unfinishedFrom ?? first.m.offset}`, err);
+      return false;
     } finally {
-      running--;
+      running -= count;
       if (running === 0) idle?.();
     }
-    finish();
-    if (states.get(state.partition) !== state) return;
-    pending--;
-    state.bytes -= m.value?.length ?? 0;
+    if (states.get(state.partition) !== state) return false;
+    for (let i = from; i < to; i++) {
+      const item = items[i] as Item;
+      item.finish();
+      state.bytes -= item.m.value?.length ?? 0;
+    }
+    pending -= count;
     backPressure(state);
     if (state.tracker.pending === 0 && state.lagZero) progress.caughtUp(state.partition);
+    return true;
+  }
+
+  /** One user's items of a batch, in offset order: consecutive plain events of a project go together. */
+  async function runLane(state: PartitionState, items: Item[]): Promise<void> {
+    let from = 0;
+    while (from < items.length) {
+      const first = items[from] as Item;
+      let to = from + 1;
+      if (processor.isPlain(first.decoded)) {
+        const project = projectKeyOf(first.decoded.event);
+        while (
+          to < items.length &&
+          to - from < MAX_RUN &&
+          processor.isPlain((items[to] as Item).decoded) &&
+          projectKeyOf((items[to] as Item).decoded.event) === project
+        )
+          to++;
+      }
+      if (!(await runItems(state, items, from, to))) return;
+      from = to;
+    }
   }
 
   /** Hands a batch's messages out: one lane task per user (fewer promises held while queued). */
   function enqueue(owner: PartitionState, topic: string, messages: KafkaMessage[]): void {
-    const byUser = new Map<string, { m: KafkaMessage; finish: () => void }[]>();
+    const byUser = new Map<string, Item[]>();
     for (const m of messages) {
       const finish = owner.tracker.add(BigInt(m.offset));
       pending++;
       owner.bytes += m.value?.length ?? 0;
-      const user = m.key?.toString() ?? `${owner.partition}:${m.offset}`;
+      const key = m.key?.toString() ?? null;
+      const decoded = processor.decode(m.value, { topic, partition: owner.partition, offset: m.offset, key });
+      const user = key ?? `${owner.partition}:${m.offset}`;
       const list = byUser.get(user);
-      if (list) list.push({ m, finish });
-      else byUser.set(user, [{ m, finish }]);
+      if (list) list.push({ m, decoded, finish });
+      else byUser.set(user, [{ m, decoded, finish }]);
     }
-    for (const [user, list] of byUser) {
-      void lanes.run(user, async () => {
-        for (const { m, finish } of list) await runOne(owner, topic, m, finish);
-      });
-    }
+    for (const [user, items] of byUser) void lanes.run(user, () => runLane(owner, items));
   }
 
   function commit(): Promise<void> {
@@ -306,7 +360,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
         clearTimeout(timer);
       }
       await committing;
-      // `stopping` hides the states from runOne, not from the final commit.
+      // `stopping` hides the states from runItems, not from the final commit.
       await commit();
     },
   };

@@ -15,7 +15,7 @@ function harness(capacity: number, policies: Record<string, ProjectPolicy> = {})
   let maxInUse = 0;
   const maxInFlight: Record<string, number> = {};
 
-  function submit(key: string, n: number): void {
+  function submit(key: string, n: number, cost?: number): void {
     for (let i = 0; i < n; i++) {
       const result = scheduler.use(
         key,
@@ -29,6 +29,7 @@ function harness(capacity: number, policies: Record<string, ProjectPolicy> = {})
               finish: (fail) => (fail ? reject(new Error(`${key} failed`)) : resolve(key)),
             });
           }),
+        cost,
       );
       settled.push(result.catch(() => 'failed'));
     }
@@ -121,6 +122,20 @@ describe('createFairScheduler', () => {
       }
       await h.drain();
     }
+  });
+
+  it('charges a task its cost: one task of cost 10 weighs like ten tasks of cost 1', async () => {
+    const h = harness(1);
+    h.submit('chunks', 100, 10);
+    h.submit('events', 1000);
+    await flush();
+    const from = h.started.length;
+    await h.finish(330);
+    const window = h.started.slice(from, from + 330);
+    // Equal shares of cost: about 30 chunks (300) and 300 events in 330 starts.
+    const chunks = count(window, 'chunks');
+    assert.ok(Math.abs(chunks - 30) <= 2, `chunks started ${chunks}, expected 30`);
+    await h.drain();
   });
 
   it('never runs more than maxInFlight of a project, nor more than the capacity, and gives the rest to others', async () => {

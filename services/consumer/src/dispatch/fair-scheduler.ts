@@ -14,7 +14,12 @@ export interface FairSchedulerOptions {
 
 /** A semaphore that shares its slots among projects by weight (the shape of pipeline/semaphore.ts plus a key). */
 export interface FairScheduler {
-  use<T>(projectKey: string, task: () => Promise<T>): Promise<T>;
+  /**
+   * Runs the task in one of the slots when the project's turn comes. `cost` (default 1) is
+   * what the task counts for the project's share: a run of 200 events or a 5,000-line chunk
+   * takes one slot, but moves the project as far on as that many single events would.
+   */
+  use<T>(projectKey: string, task: () => Promise<T>, cost?: number): Promise<T>;
   readonly inUse: number;
   readonly waiting: number;
   /** Projects with a task running or waiting. */
@@ -22,17 +27,22 @@ export interface FairScheduler {
   inFlight(projectKey: string): number;
 }
 
+interface Waiter {
+  start: () => void;
+  cost: number;
+}
+
 interface Flow {
-  queue: (() => void)[];
+  queue: Waiter[];
   inFlight: number;
-  /** Virtual time of the flow's next task: advances by 1/weight per task started. */
+  /** Virtual time of the flow's next task: advances by cost/weight per task started. */
   pass: number;
 }
 
 /**
  * Stride scheduling (a form of weighted fair queuing) over per-project FIFO queues. A freed
  * slot goes to the waiting project with the smallest pass that is under its maxInFlight;
- * starting a task advances the project's pass by 1/weight, so under contention projects
+ * starting a task advances the project's pass by its cost/weight, so under contention projects
  * start tasks in proportion to their weights. A project that was idle rejoins at the
  * current virtual time: it cannot bank credit while away, and it is not behind the
  * flooding projects either, so its next task starts after at most one task of each of them.
@@ -72,12 +82,12 @@ export function createFairScheduler(options: FairSchedulerOptions): FairSchedule
       const next = pick();
       if (!next) return;
       const [key, flow] = next;
-      const start = flow.queue.shift() as () => void;
+      const { start, cost } = flow.queue.shift() as Waiter;
       waiting--;
       inUse++;
       flow.inFlight++;
       virtualTime = Math.max(virtualTime, flow.pass);
-      flow.pass += 1 / limits(key).weight;
+      flow.pass += cost / limits(key).weight;
       start();
     }
   }
@@ -100,7 +110,7 @@ export function createFairScheduler(options: FairSchedulerOptions): FairSchedule
       return flows.size;
     },
     inFlight: (projectKey) => flows.get(projectKey)?.inFlight ?? 0,
-    async use(projectKey, task) {
+    async use(projectKey, task, cost = 1) {
       let flow = flows.get(projectKey);
       if (!flow) {
         flow = { queue: [], inFlight: 0, pass: virtualTime };
@@ -110,7 +120,7 @@ export function createFairScheduler(options: FairSchedulerOptions): FairSchedule
       }
       const joined = flow;
       await new Promise<void>((resolve) => {
-        joined.queue.push(resolve);
+        joined.queue.push({ start: resolve, cost: cost > 0 ? cost : 1 });
         waiting++;
         dispatch();
       });

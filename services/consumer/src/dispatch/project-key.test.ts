@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { eventMessageSchema } from '@evh/events';
-import { NO_PROJECT, projectKeyOf } from './project-key.js';
+import { costOf, NO_PROJECT, projectKeyOf } from './project-key.js';
 
 /** As the consumer decodes a value: a value that is not an event has no project. */
 function keyOf(value: Buffer | string | null): string {
@@ -15,6 +15,21 @@ function keyOf(value: Buffer | string | null): string {
 
 const base = { id: 'e1', userId: 'u', type: 't', timestamp: 1 };
 
+/** The summary of an upload's chunk of `lines` valid lines. */
+const chunk = (projectId: string | null, lines: number) => ({
+  jobId: '4b0a6a53-3a8e-4b5b-9b8e-2f1f4a0c9d11',
+  projectId,
+  firstLine: 1,
+  lastLine: lines,
+  lines,
+  startOffset: 0,
+  endOffset: lines * 100,
+  statuses: [['ok', lines]],
+  services: [],
+  users: [],
+  hours: [],
+});
+
 describe('projectKeyOf', () => {
   it('charges a message to the project the ingest charged it to', () => {
     const cases: [string, Buffer | string | null, string][] = [
@@ -25,12 +40,17 @@ describe('projectKeyOf', () => {
       ],
       [
         'crash report',
-        JSON.stringify({ ...base, kind: 'crash', payload: {}, crash: { projectId: 'ios' } }),
+        JSON.stringify({ ...base, kind: 'crash', payload: {}, crash: { projectId: 'ios', message: 'boom' } }),
         'ios',
       ],
       [
         'invalid crash',
-        JSON.stringify({ ...base, kind: 'crash.invalid', payload: {}, invalid: { projectId: 'and' } }),
+        JSON.stringify({
+          ...base,
+          kind: 'crash.invalid',
+          payload: {},
+          invalid: { projectId: 'and', reasons: [] },
+        }),
         'and',
       ],
       [
@@ -42,6 +62,16 @@ describe('projectKeyOf', () => {
         'line of an upload without a project',
         JSON.stringify({ ...base, kind: 'log', payload: {}, log: { projectId: null } }),
         NO_PROJECT,
+      ],
+      [
+        'chunk of an uploaded file',
+        JSON.stringify({
+          ...base,
+          kind: 'log.chunk',
+          payload: {},
+          chunk: chunk('payments', 10),
+        }),
+        'payments',
       ],
       [
         'event without a project',
@@ -60,13 +90,27 @@ describe('projectKeyOf', () => {
       ],
       [
         'a crash’s payload.projectId does not count',
-        JSON.stringify({ ...base, kind: 'crash', payload: { projectId: 'x' }, crash: {} }),
-        NO_PROJECT,
+        JSON.stringify({
+          ...base,
+          kind: 'crash',
+          payload: { projectId: 'x' },
+          crash: { projectId: 'ios', message: 'boom' },
+        }),
+        'ios',
       ],
       ['not JSON', Buffer.from('{oops'), NO_PROJECT],
       ['JSON null', 'null', NO_PROJECT],
       ['tombstone', null, NO_PROJECT],
     ];
     for (const [what, value, expected] of cases) assert.equal(keyOf(value), expected, what);
+  });
+});
+
+describe('costOf', () => {
+  it('charges a log chunk its lines and anything else one', () => {
+    const message = (value: object) => eventMessageSchema.parse({ ...base, payload: {}, ...value });
+    assert.equal(costOf(message({ kind: 'log.chunk', chunk: chunk('payments', 5000) })), 5000);
+    assert.equal(costOf(message({ kind: 'event' })), 1);
+    assert.equal(costOf(message({ kind: 'crash', crash: { projectId: 'ios', message: 'boom' } })), 1);
   });
 });

@@ -1,5 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type DeadLetter, type EventMessage, eventIdSchema, eventMessageSchema } from '@evh/events';
+import {
+  type DeadLetter,
+  decodeEventMessage,
+  type EventMessage,
+  eventIdSchema,
+  PLAIN_EVENT_KIND,
+} from '@evh/events';
 import type { Logger } from 'pino';
 import { asInfrastructureError, consumerErrors } from '../errors.js';
 import type { ConsumerMetrics } from '../metrics.js';
@@ -48,6 +54,16 @@ export interface EventProcessor {
   decode(value: Buffer | null, where: Where): Decoded;
   /** Processes a decoded message; resolves once it is finalized, buffered or a duplicate. */
   process(decoded: Decoded): Promise<void>;
+  /**
+   * A plain event: no business logic outside Redis and not asking to fail, so it needs no
+   * lock, no attempts and no dead letter, and a run of them is applied in one script call.
+   */
+  isPlain(decoded: Decoded): boolean;
+  /**
+   * Processes a run of one user's plain events, in order, as process() would one by one;
+   * resolves once each is finalized, buffered or a duplicate.
+   */
+  processPlain(userId: string, run: Decoded[]): Promise<void>;
   /** Event ids whose lock this process holds right now. */
   readonly held: ReadonlySet<string>;
   /**
@@ -177,18 +193,62 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     }
   }
 
-  async function processChain(event: EventMessage, json: string): Promise<void> {
-    let following = await processOne(event, json);
+  const isPlain = (d: Decoded) =>
+    d.rejected === undefined && d.event.kind === PLAIN_EVENT_KIND && d.event.payload.fail !== true;
+
+  const outcomeOf = { processed: 'processed', late: 'late', dup: 'duplicate', buffered: 'buffered' } as const;
+
+  /**
+   * Applies a run in one script call (retried while Redis is unavailable: the script is
+   * atomic, so a call whose answer was lost finds its events finalized). An event locked by
+   * another process and everything after it go through the locking path, in order.
+   */
+  async function plainRun(userId: string, run: Decoded[]): Promise<string | null> {
+    const end = deps.metrics.processSeconds.startTimer();
+    const { verdicts, following } = await untilAvailable(run[0]?.event.id ?? userId, () =>
+      deps.store.applyPlain(userId, run),
+    );
+    end();
+    const counts = new Map<string, number>();
+    for (const v of verdicts) {
+      if (v === 'busy') continue;
+      const outcome = outcomeOf[v];
+      counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
+    }
+    // Counted per run, not per event: the metrics cost stays off the per-event path.
+    for (const [outcome, n] of counts) deps.metrics.events.inc({ outcome }, n);
+    const busy = verdicts.indexOf('busy');
+    if (busy !== -1) {
+      for (const d of run.slice(busy)) await chain(await processOne(d.event, d.json));
+    }
+    return following;
+  }
+
+  /** Processes the buffered events whose turn came, one after another. */
+  async function chain(following: string | null): Promise<void> {
     while (following) {
-      const next = eventMessageSchema.parse(JSON.parse(following));
-      following = await processOne(next, following);
+      const decoded = decodeMessage(following, null);
+      following = isPlain(decoded)
+        ? await plainRun(decoded.event.userId, [decoded])
+        : await processOne(decoded.event, decoded.json, decoded.rejected);
     }
   }
 
-  function invalidEvent(value: Buffer | null, where: Where, reason: string): EventMessage {
-    let id = `invalid:${where.topic}:${where.partition}:${where.offset}`;
+  function decodeMessage(json: string, where: Where | null): Decoded {
+    const decoded = decodeEventMessage(json);
+    if (decoded.ok) return { event: decoded.message, json };
+    // A poison message is dead-lettered once and never retried: retrying cannot fix it.
+    const reason = consumerErrors.INVALID_MESSAGE(decoded.reason.slice(0, 500));
+    const bad = invalidEvent(json, where, reason.message);
+    const kept = JSON.stringify({ ...bad, payload: { raw: json.slice(0, 4096) } });
+    return { event: bad, json: kept, rejected: `${reason.code}: ${reason.message}` };
+  }
+
+  function invalidEvent(json: string, where: Where | null, reason: string): EventMessage {
+    // A buffered message was valid when it was buffered; `where` is only missing for those.
+    let id = where ? `invalid:${where.topic}:${where.partition}:${where.offset}` : 'invalid:buffered';
     try {
-      const raw = JSON.parse(value?.toString() ?? '') as { id?: unknown };
+      const raw = JSON.parse(json) as { id?: unknown };
       const parsed = eventIdSchema.safeParse(raw.id);
       if (parsed.success) id = parsed.data;
     } catch {
@@ -197,11 +257,11 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     deps.logger.warn({ id, reason, ...where }, 'invalid message');
     return {
       id,
-      userId: where.key ?? 'unknown',
+      userId: where?.key ?? 'unknown',
       type: 'invalid',
       payload: {},
       timestamp: now(),
-      kind: 'invalid',
+      kind: PLAIN_EVENT_KIND,
     };
   }
 
@@ -211,23 +271,18 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       for (const id of eventIds) if (held.has(id)) lost.add(id);
     },
     decode(value, where) {
-      const json = value?.toString() ?? '';
-      try {
-        return { event: eventMessageSchema.parse(JSON.parse(json)), json };
-      } catch (err) {
-        // A poison message is dead-lettered once and never retried: retrying cannot fix it.
-        const reason = consumerErrors.INVALID_MESSAGE((err as Error).message.slice(0, 500));
-        const bad = invalidEvent(value, where, reason.message);
-        const kept = JSON.stringify({ ...bad, payload: { raw: json.slice(0, 4096) } });
-        return { event: bad, json: kept, rejected: `${reason.code}: ${reason.message}` };
-      }
+      return decodeMessage(value?.toString() ?? '', where);
     },
     async process({ event, json, rejected }) {
       if (rejected !== undefined) {
         await processOne(event, json, rejected);
         return;
       }
-      return processChain(event, json);
+      await chain(await processOne(event, json));
+    },
+    isPlain,
+    async processPlain(userId, run) {
+      if (run.length > 0) await chain(await plainRun(userId, run));
     },
   };
 }

@@ -1,7 +1,14 @@
 import type { EventMessage } from '@evh/events';
-import { defineScripts, pipelineKeys as k, type Redis } from '@evh/redis';
+import { pipelineKeys as k, type Redis } from '@evh/redis';
 import { consumerErrors } from '../errors.js';
-import { consumerScripts } from '../redis/scripts.js';
+import {
+  applyPlainEventsScript,
+  beginEventScript,
+  finalizeEventScript,
+  releaseWaitingScript,
+  renewLocksScript,
+  unlockEventScript,
+} from '../redis/pipeline-scripts.js';
 
 export type BeginVerdict = 'dup' | 'busy' | 'buffered' | 'run' | 'late';
 
@@ -11,12 +18,36 @@ export interface Finalization {
   error?: string;
 }
 
+/** What apply-plain-events.lua did with each event of a run, in order. */
+export type PlainVerdict = 'processed' | 'late' | 'dup' | 'buffered' | 'busy';
+
+export interface PlainRun {
+  /** One per event applied or left alone; a 'busy' one is the last: the rest were not tried. */
+  verdicts: PlainVerdict[];
+  /** The JSON of the user's next buffered event when its turn has now come. */
+  following: string | null;
+}
+
+const PLAIN_VERDICTS: Record<string, PlainVerdict> = {
+  p: 'processed',
+  l: 'late',
+  d: 'dup',
+  b: 'buffered',
+  x: 'busy',
+};
+
 export type Release =
   | { kind: 'stalled'; json: string }
   | { kind: 'skipped'; json: string; from: number; to: number };
 
 export interface EventStore {
   begin(event: EventMessage, json: string): Promise<BeginVerdict>;
+  /**
+   * Processes a run of one user's plain events (no business logic outside Redis) in one
+   * script call: decision and final state at once, atomically, so no lock is taken. Stops at
+   * an event another process holds the lock of: it and the rest are left to the locking path.
+   */
+  applyPlain(userId: string, events: { event: EventMessage; json: string }[]): Promise<PlainRun>;
   /**
    * Returns the JSON of the user's next buffered event when its turn has now come. Throws
    * LOCK_LOST, writing nothing, when this process no longer holds the event's lock.
@@ -45,100 +76,131 @@ export interface EventStoreOptions {
   now?: () => number;
 }
 
-type Script = (...args: (string | number)[]) => Promise<unknown>;
-
 /** The pipeline's Redis state, one Lua script per decision. Keys come from pipelineKeys. */
 export function createEventStore(redis: Redis, options: EventStoreOptions): EventStore {
-  defineScripts(redis, consumerScripts);
-  const cmd = redis as unknown as Record<
-    'beginEvent' | 'finalizeEvent' | 'releaseWaiting' | 'unlockEvent' | 'renewLocks',
-    Script
-  >;
   const now = options.now ?? Date.now;
   const seqOf = (e: EventMessage) => (e.payload.seq === undefined ? '' : String(e.payload.seq));
 
   return {
-    async begin(event, json) {
-      return (await cmd.beginEvent.call(
+    begin(event, json) {
+      return beginEventScript.run(
         redis,
-        k.dedup(event.id),
-        k.inflight(event.id),
-        k.seqNext(event.userId),
-        k.seqBuffer(event.userId),
-        k.seqWaiting(),
-        options.lockToken,
-        options.lockTtlMs,
-        seqOf(event),
-        json,
-        now(),
-        event.userId,
-        options.retentionMs,
-      )) as BeginVerdict;
+        {
+          dedup: k.dedup(event.id),
+          inflight: k.inflight(event.id),
+          seqNext: k.seqNext(event.userId),
+          seqBuf: k.seqBuffer(event.userId),
+          seqWaiting: k.seqWaiting(),
+        },
+        {
+          lockToken: options.lockToken,
+          lockExpiry: options.lockTtlMs,
+          seq: seqOf(event),
+          messageJson: json,
+          now: now(),
+          userId: event.userId,
+          retention: options.retentionMs,
+        },
+      );
+    },
+
+    async applyPlain(userId, events) {
+      const keys: string[] = [];
+      const argv: (string | number)[] = [];
+      for (const { event, json } of events) {
+        keys.push(k.event(event.id), k.dedup(event.id), k.inflight(event.id));
+        argv.push(event.id, event.type, seqOf(event), json);
+      }
+      const { letters, following } = await applyPlainEventsScript.run(
+        redis,
+        {
+          order: k.order(userId),
+          seqNext: k.seqNext(userId),
+          seqBuf: k.seqBuffer(userId),
+          seqWaiting: k.seqWaiting(),
+          counters: k.counters(),
+        },
+        { now: now(), retention: options.retentionMs, userId },
+        { keys, argv },
+      );
+      const verdicts: PlainVerdict[] = [];
+      for (const letter of letters) verdicts.push(PLAIN_VERDICTS[letter] as PlainVerdict);
+      return { verdicts, following };
     },
 
     async finalize(event, json, result) {
-      const [outcome, following] = (await cmd.finalizeEvent.call(
+      const { outcome, following } = await finalizeEventScript.run(
         redis,
-        k.event(event.id),
-        k.dedup(event.id),
-        k.inflight(event.id),
-        k.order(event.userId),
-        k.seqNext(event.userId),
-        k.seqBuffer(event.userId),
-        k.seqWaiting(),
-        k.counters(),
-        k.dlqList(),
-        k.dlq(event.id),
-        options.lockToken,
-        result.status,
-        now(),
-        result.attempts,
-        event.id,
-        event.userId,
-        event.type,
-        seqOf(event),
-        result.error ?? '',
-        options.retentionMs,
-        json,
-      )) as [string, string | null];
+        {
+          event: k.event(event.id),
+          dedup: k.dedup(event.id),
+          inflight: k.inflight(event.id),
+          order: k.order(event.userId),
+          seqNext: k.seqNext(event.userId),
+          seqBuf: k.seqBuffer(event.userId),
+          seqWaiting: k.seqWaiting(),
+          counters: k.counters(),
+          dlqList: k.dlqList(),
+          dlq: k.dlq(event.id),
+        },
+        {
+          lockToken: options.lockToken,
+          status: result.status,
+          now: now(),
+          attempts: result.attempts,
+          eventId: event.id,
+          userId: event.userId,
+          type: event.type,
+          seq: seqOf(event),
+          error: result.error ?? '',
+          retention: options.retentionMs,
+          eventJson: json,
+        },
+      );
       if (outcome === 'lost') throw consumerErrors.LOCK_LOST(`${event.id}: lock expired before finalize`);
-      return following || null;
+      return following;
     },
 
     async release(userId, caughtUpSince) {
-      const out = (await cmd.releaseWaiting.call(
+      const out = await releaseWaitingScript.run(
         redis,
-        k.seqNext(userId),
-        k.seqBuffer(userId),
-        k.seqWaiting(),
-        k.counters(),
-        userId,
-        now(),
-        options.gapTimeoutMs,
-        options.stallGraceMs,
-        options.retentionMs,
-        caughtUpSince ?? -1,
-      )) as [string, string, number?, number?] | null;
+        {
+          seqNext: k.seqNext(userId),
+          seqBuf: k.seqBuffer(userId),
+          seqWaiting: k.seqWaiting(),
+          counters: k.counters(),
+        },
+        {
+          userId,
+          now: now(),
+          gapTimeout: options.gapTimeoutMs,
+          stallGrace: options.stallGraceMs,
+          retention: options.retentionMs,
+          lastCaughtUp: caughtUpSince ?? -1,
+        },
+      );
       // A buffered entry can vanish (retention) between the decision and the read.
       if (!out?.[1]) return null;
       if (out[0] === 'stalled') return { kind: 'stalled', json: out[1] };
       return { kind: 'skipped', json: out[1], from: Number(out[2]), to: Number(out[3]) };
     },
 
-    async unlock(eventId) {
-      return (await cmd.unlockEvent.call(redis, k.inflight(eventId), options.lockToken)) === 1;
+    unlock(eventId) {
+      return unlockEventScript.run(
+        redis,
+        { inflight: k.inflight(eventId) },
+        { lockToken: options.lockToken },
+      );
     },
 
     async renew(eventIds) {
       if (eventIds.length === 0) return [];
-      const keys = eventIds.map((id) => k.inflight(id));
-      const lost = (await cmd.renewLocks.call(
+      const lost = await renewLocksScript.run(
         redis,
-        keys.length,
-        ...keys,
-        options.lockToken,
-        options.lockTtlMs,
-      )) as number[];
+        {},
+        { lockToken: options.lockToken, lockExpiry: options.lockTtlMs },
+        { keys: eventIds.map((id) => k.inflight(id)) },
+      );
       return lost.map((i) => eventIds[i - 1] as string);
     },
 

@@ -1,12 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  CRASH_KIND,
-  type CrashReport,
-  crashReportSchema,
-  type EventMessage,
-  INVALID_CRASH_KIND,
-  projectIdSchema,
-} from '@evh/events';
+import { crashMessage, crashReportSchema, invalidCrashMessage, projectIdSchema } from '@evh/events';
 import { describeIssues, httpErrors, routeDoc, toIssues } from '@evh/http';
 import type { FastifyInstance } from 'fastify';
 import { ingestErrors } from '../errors.js';
@@ -20,19 +13,6 @@ export interface CrashRoutesDeps {
   publisher: EventPublisher;
   metrics: IngestMetrics;
   now?: () => number;
-}
-
-function crashMessage(report: CrashReport, id: string, now: number): EventMessage {
-  const { eventId: _clientId, ...crash } = report;
-  return {
-    id,
-    userId: report.userId ?? '',
-    type: CRASH_KIND,
-    kind: CRASH_KIND,
-    payload: {},
-    timestamp: now,
-    crash,
-  };
 }
 
 /**
@@ -60,15 +40,8 @@ export function registerCrashRoutes(app: FastifyInstance, deps: CrashRoutesDeps)
           (request.body as { projectId?: unknown } | null)?.projectId,
         );
         if (projectId.success) {
-          const invalid: EventMessage = {
-            id: randomUUID(),
-            userId: '',
-            type: INVALID_CRASH_KIND,
-            kind: INVALID_CRASH_KIND,
-            payload: {},
-            timestamp: now(),
-            invalid: { projectId: projectId.data, reasons: issues.slice(0, 50).map((i) => i.message) },
-          };
+          const reasons = issues.map((i) => i.message);
+          const invalid = invalidCrashMessage(projectId.data, reasons, randomUUID(), now());
           // The client's answer is the 400 whatever happens; counting is best effort here.
           await deps.publisher.publish([invalid]).catch((err: unknown) => {
             request.log.warn({ err }, 'could not count an invalid crash');

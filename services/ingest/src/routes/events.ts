@@ -5,12 +5,13 @@ import {
   eventBatchSchema,
   eventInputSchema,
   MAX_BATCH,
+  plainEventMessage,
 } from '@evh/events';
 import { describeIssues, httpErrors, routeDoc, toIssues, type ValidationIssue } from '@evh/http';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { ingestErrors } from '../errors.js';
-import { type EventPublisher, toEventMessage } from '../event-publisher.js';
+import type { EventPublisher } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
 import { projectOfEvent } from '../quota/project-of.js';
 import { countProjectVerdicts, refusal } from '../quota/project-verdicts.js';
@@ -84,7 +85,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
         reply.header('RateLimit-Scope', scope);
         throw ingestErrors.RATE_LIMITED(message, { details });
       }
-      await publish([toEventMessage(input, eventId, now())]);
+      await publish([plainEventMessage(input, eventId, now())]);
       deps.metrics.events.inc({ outcome: 'accepted' });
       return reply.code(202).send({ eventId, status: 'accepted' });
     },
@@ -137,7 +138,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       valid.forEach((v, i) => {
         const d = decisions[i];
         if (d?.allowed) {
-          accepted.push(toEventMessage(v.input, v.eventId, at));
+          accepted.push(plainEventMessage(v.input, v.eventId, at));
           results[v.index] = { eventId: v.eventId, status: 'accepted' };
         } else {
           const { scope, message } = refusal(

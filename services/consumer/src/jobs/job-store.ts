@@ -1,9 +1,7 @@
 import type { Anomaly } from '@evh/logs';
-import { analyticsKeys, defineScripts, jobKeys, type Redis } from '@evh/redis';
-import { jobScripts } from '../redis/scripts.js';
+import { analyticsKeys, jobKeys, type Redis } from '@evh/redis';
+import { failJobScript, finishReadingScript, startJobScript } from '../redis/job-scripts.js';
 import type { ChunkBounds } from './chunk-builder.js';
-
-type Script = (...args: (string | number)[]) => Promise<unknown>;
 
 export interface JobStart {
   /** The status before this start: `queued` for a new job, `processing` for a resumed one. */
@@ -36,8 +34,6 @@ const PROJECT_ANOMALIES = 1000;
 
 /** The job worker's side of a job's Redis state. */
 export function createJobStore(redis: Redis, options: { keyPrefix: string; now?: () => number }) {
-  defineScripts(redis, jobScripts);
-  const cmd = redis as unknown as Record<'startJob' | 'finishReading' | 'failJob', Script>;
   const now = options.now ?? Date.now;
   const channel = (jobId: string) => `${options.keyPrefix}${jobKeys.progressChannel(jobId)}`;
 
@@ -45,14 +41,11 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
     channel,
     /** Starts or resumes a job; `bounds` are the chunk bounds of a job that has none yet. */
     async start(jobId: string, bounds: ChunkBounds): Promise<JobStart | null> {
-      const r = (await cmd.startJob.call(
+      const r = await startJobScript.run(
         redis,
-        jobKeys.job(jobId),
-        now(),
-        channel(jobId),
-        bounds.lines,
-        bounds.bytes,
-      )) as string[] | null;
+        { job: jobKeys.job(jobId) },
+        { now: now(), channel: channel(jobId), chunkLines: bounds.lines, chunkBytes: bounds.bytes },
+      );
       if (!r) return null;
       const [
         status = '',
@@ -115,14 +108,18 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
     },
 
     async finishReading(jobId: string): Promise<string> {
-      return String(await cmd.finishReading.call(redis, jobKeys.job(jobId), now(), channel(jobId)));
+      return finishReadingScript.run(
+        redis,
+        { job: jobKeys.job(jobId) },
+        { now: now(), channel: channel(jobId) },
+      );
     },
 
     async fail(jobId: string, error: string): Promise<boolean> {
-      return (
-        Number(
-          await cmd.failJob.call(redis, jobKeys.job(jobId), error.slice(0, 1000), now(), channel(jobId)),
-        ) === 1
+      return failJobScript.run(
+        redis,
+        { job: jobKeys.job(jobId) },
+        { error: error.slice(0, 1000), now: now(), channel: channel(jobId) },
       );
     },
   };

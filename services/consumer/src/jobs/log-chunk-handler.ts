@@ -1,23 +1,21 @@
 import { type EventMessage, type LogChunk, logChunkSchema } from '@evh/events';
-import { type AnalyticsScope, analyticsKeys as ak, defineScripts, jobKeys, type Redis } from '@evh/redis';
+import { type AnalyticsScope, analyticsKeys as ak, jobKeys, type Redis } from '@evh/redis';
 import { consumerErrors } from '../errors.js';
 import type { ApplyEvent } from '../pipeline/event-processor.js';
-import { jobScripts } from '../redis/scripts.js';
+import { applyLogChunkScript } from '../redis/job-scripts.js';
 
-type Script = (...args: (string | number)[]) => Promise<unknown>;
+export const scopeKeys = (scope: AnalyticsScope) => ({
+  statuses: ak.statuses(scope),
+  services: ak.services(scope),
+  users: ak.users(scope),
+  hours: ak.hours(scope),
+});
 
-const scopeKeys = (scope: AnalyticsScope) => [
-  ak.statuses(scope),
-  ak.services(scope),
-  ak.users(scope),
-  ak.hours(scope),
-];
-
-/** apply-log-chunk.lua's arguments after the fixed ones: the four pair counts, then the pairs. */
-export function chunkCountArgs(c: LogChunk): (string | number)[] {
-  const lists = [c.statuses, c.services, c.users, c.hours] as const;
-  const args: (string | number)[] = lists.map((l) => l.length);
-  for (const list of lists) for (const [name, n] of list) args.push(name, n);
+/** The pairs after apply-log-chunk.lua's named arguments: statuses, services, users, hours. */
+function pairs(c: LogChunk): (string | number)[] {
+  const args: (string | number)[] = [];
+  for (const list of [c.statuses, c.services, c.users, c.hours])
+    for (const [name, n] of list) args.push(name, n);
   return args;
 }
 
@@ -32,8 +30,6 @@ export function createLogChunkHandler(deps: {
   retentionMs: number;
 }): ApplyEvent {
   const { redis } = deps;
-  defineScripts(redis, jobScripts);
-  const cmd = redis as unknown as Record<'applyLogChunk', Script>;
   return async (event: EventMessage) => {
     const parsed = logChunkSchema.safeParse((event as { chunk?: unknown }).chunk);
     if (!parsed.success) {
@@ -41,22 +37,26 @@ export function createLogChunkHandler(deps: {
       throw consumerErrors.INVALID_MESSAGE(`chunk.${issue?.path.join('.')}: ${issue?.message}`);
     }
     const c = parsed.data;
-    const keys = [
-      jobKeys.chunkApplied(c.jobId, c.firstLine),
-      jobKeys.job(c.jobId),
-      ...scopeKeys(`job:${c.jobId}`),
-      ...(c.projectId ? scopeKeys(`project:${c.projectId}`) : []),
-    ];
-    await cmd.applyLogChunk.call(
+    const project = c.projectId ? Object.values(scopeKeys(`project:${c.projectId}`)) : [];
+    await applyLogChunkScript.run(
       redis,
-      keys.length,
-      ...keys,
-      Date.now(),
-      deps.retentionMs,
-      // Channels are not keys: ioredis does not prefix them, so we do.
-      `${deps.keyPrefix}${jobKeys.progressChannel(c.jobId)}`,
-      c.lines,
-      ...chunkCountArgs(c),
+      {
+        marker: jobKeys.chunkApplied(c.jobId, c.firstLine),
+        job: jobKeys.job(c.jobId),
+        ...scopeKeys(`job:${c.jobId}`),
+      },
+      {
+        now: Date.now(),
+        retention: deps.retentionMs,
+        // Channels are not keys: ioredis does not prefix them, so we do.
+        channel: `${deps.keyPrefix}${jobKeys.progressChannel(c.jobId)}`,
+        lines: c.lines,
+        statusPairs: c.statuses.length,
+        servicePairs: c.services.length,
+        userPairs: c.users.length,
+        hourPairs: c.hours.length,
+      },
+      { keys: project, argv: pairs(c) },
     );
   };
 }

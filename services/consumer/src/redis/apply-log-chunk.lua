@@ -12,9 +12,11 @@
 -- ARGV[1]  now (ms)
 -- ARGV[2]  retention (ms) of the marker and the job's analytics
 -- ARGV[3]  the job's progress channel (published at each 10 % and at completion)
--- ARGV[4]  the chunk's valid lines
--- ARGV[5]  number of status pairs, ARGV[6] of service pairs, ARGV[7] of user pairs,
--- ARGV[8]  of hour pairs
+-- ARGV[4]  lines: the chunk's valid lines
+-- ARGV[5]  number of status pairs
+-- ARGV[6]  number of service pairs
+-- ARGV[7]  number of user pairs
+-- ARGV[8]  number of hour pairs
 -- ARGV[9…] the pairs, name then count: statuses, services, users, hours (0-23)
 -- returns  1 when applied now, 0 when applied before
 if not redis.call('SET', KEYS[1], 1, 'NX', 'PX', ARGV[2]) then

@@ -1,5 +1,5 @@
 -- Records that a job's worker read the whole file, and completes the job when every valid
--- line is already finished (otherwise the last apply-log-line completes it).
+-- line is already applied (otherwise the last chunk's apply-log-chunk completes it).
 -- KEYS[1] job:{id}
 -- ARGV[1] now (ms)
 -- ARGV[2] the job's progress channel

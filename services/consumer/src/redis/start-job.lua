@@ -4,8 +4,8 @@
 -- KEYS[1] job:{id}
 -- ARGV[1] now (ms)
 -- ARGV[2] the job's progress channel
--- ARGV[3] lines a chunk holds at most, for a job that has no bounds yet
--- ARGV[4] bytes a chunk holds at most, likewise
+-- ARGV[3] chunk lines: the most lines a chunk holds, for a job that has no bounds yet
+-- ARGV[4] chunk bytes: the most bytes a chunk holds, likewise
 -- returns false when there is no such job, else { status, storageKey, format, checkpointOffset,
 --         checkpointLine, readDone, projectId, fileName, chunkLines, chunkBytes }; status is
 --         the one before this call

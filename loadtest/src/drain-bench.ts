@@ -57,9 +57,13 @@ async function main() {
     // ingest would put it, and on the same partition in every copy. A producer per topic:
     // kafkajs keeps refreshing the metadata of every topic it ever wrote to, and the runs'
     // topics are deleted after them.
+    // Idempotent, unlike the ingest's: a send kafkajs retries after a time-out on a loaded
+    // machine would otherwise write its messages twice, and each copy must be the same data.
     const producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
+      idempotent: true,
+      maxInFlightRequests: 1,
     });
     await producer.connect();
     try {
@@ -77,6 +81,8 @@ async function main() {
   const messages = drainMessages({ events: EVENTS, users: USERS, now: Date.now() });
   const expected = eventsPerUser(EVENTS, USERS);
   const runDir = process.env.BENCH_RUN_DIR ?? join(repoRoot, '.run/bench');
+  const logDir = join(runDir, 'drain-logs');
+  mkdirSync(logDir, { recursive: true });
   const results: DrainRunResult[] = [];
   let lastProfile: ProfileSummary | undefined;
   for (let round = 1; round <= RUNS; round++) {
@@ -91,6 +97,7 @@ async function main() {
         expected,
         produce,
         profileDir,
+        logDir,
         repoRoot,
         timeoutMs: TIMEOUT_MS,
       });

@@ -47,7 +47,8 @@ export function drainProcess(child: ChildProcess, graceMs = 15_000): DrainProces
 export function startBaseline(mode: 'straightforward' | 'raw', env: Record<string, string>): DrainProcess {
   const main = fileURLToPath(new URL('./baseline/baseline-main.js', import.meta.url));
   const child = spawn(process.execPath, ['--enable-source-maps', main], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, BASELINE_MODE: mode },
+    // DRAIN_LOG_LEVEL=info shows kafkajs's joins and rebalances in the run's log files.
+    env: { ...process.env, ...env, LOG_LEVEL: process.env.DRAIN_LOG_LEVEL ?? 'warn', BASELINE_MODE: mode },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return drainProcess(child);

@@ -171,7 +171,7 @@ ${finalized}
 |---|---|---|
 ${verdicts.join('\n')}
 
-The baseline: kafkajs \`eachBatch\` with one partition per slot (${input.partitions} at once), and per event, awaited one after the other, \`SET NX PX\` of \`inflight:{id}\`, \`HSET\` of \`event:{id}\` (status, processedAt, attempts, userId, type, seq), \`SET\` of \`dedup:{id}\` with PX, \`RPUSH\` of the seq to \`order:{userId}\`, \`DEL\` of the lock; offsets resolved per event, committed per batch. It has the same Redis client (auto-pipelining on) and consumer settings as ours, and none of its guarantees beyond the lock: no dedup check, seq buffering, retries, dead letters or durability wait.
+The baseline: kafkajs \`eachBatch\` with one partition per slot (${input.partitions} at once), and per event, awaited one after the other, \`SET NX PX\` of \`inflight:{id}\`, \`HSET\` of \`event:{id}\` (status, processedAt, attempts, userId, type, seq), \`SET\` of \`dedup:{id}\` with PX, \`RPUSH\` of the seq to \`order:{userId}\`, \`DEL\` of the lock; offsets resolved and heartbeats offered per event, offsets committed per batch. It has the same Redis client (auto-pipelining on) and consumer settings as ours, and none of its guarantees beyond the lock: no dedup check, seq buffering, retries, dead letters or durability wait.
 
 Per round:
 

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Admin, consumerLag } from '@evh/kafka';
@@ -44,6 +44,8 @@ export interface DrainRunOptions {
   messages: DrainMessage[];
   expected: Map<string, number>;
   produce(topic: string, messages: DrainMessage[]): Promise<void>;
+  /** Where the consumer's output is written, `<round>-<kind>.log`. */
+  logDir: string;
   /** Ours runs under `node --cpu-prof` writing here (startService's EVH_PROFILE_DIR). */
   profileDir?: string;
   repoRoot: string;
@@ -57,12 +59,16 @@ async function pollUntil<T>(
   what: string,
   check: () => Promise<T | undefined>,
   timeoutMs: number,
+  /** How far it got, for the time-out's message. */
+  progress: () => string = () => '',
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (performance.now() > deadline) {
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} ${progress()}`.trim());
+    }
     await sleep(POLL_MS);
   }
 }
@@ -154,25 +160,29 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
   try {
     const joinedAt = await joined;
     let finalizedAt: number | undefined;
+    let processed = 0;
+    let lag: number | undefined;
     const doneAt = await pollUntil(
       `${o.kind}: lag 0${o.kind === 'ours' ? ` and ${events} processed` : ''}`,
       async () => {
         assertAlive(o.kind, running);
         if (o.kind === 'ours' && finalizedAt === undefined) {
-          const processed = Number((await stack.redis.hget(pipelineKeys.counters(), 'processed')) ?? 0);
-          if (processed < events) return undefined;
-          finalizedAt = performance.now();
+          processed = Number((await stack.redis.hget(pipelineKeys.counters(), 'processed')) ?? 0);
+          if (processed >= events) finalizedAt = performance.now();
         }
-        const lag = await consumerLag(stack.admin, stack.group, stack.topic).catch(() => undefined);
-        return lag?.total === 0 ? performance.now() : undefined;
+        lag = (await consumerLag(stack.admin, stack.group, stack.topic).catch(() => undefined))?.total;
+        const finished = o.kind !== 'ours' || finalizedAt !== undefined;
+        return lag === 0 && finished ? performance.now() : undefined;
       },
       o.timeoutMs,
+      () => `(last seen: ${o.kind === 'ours' ? `processed ${processed}, ` : ''}lag ${lag ?? 'not read'})`,
     );
     const timing: Timing = { joinedAt: joinedAt - startedAt, doneAt: doneAt - startedAt };
     if (finalizedAt !== undefined) timing.finalizedAt = finalizedAt - startedAt;
     return { consumer: running, timing };
   } catch (err) {
     await running.stop();
+    writeFileSync(join(o.logDir, `${o.round}-${o.kind}.log`), running.output());
     throw err;
   }
 }
@@ -186,6 +196,13 @@ export async function measureDrain(o: DrainRunOptions): Promise<DrainRunResult> 
   const prefix = stack.env.REDIS_KEY_PREFIX ?? '';
   try {
     await o.produce(stack.topic, o.messages);
+    const held = (await stack.admin.fetchTopicOffsets(stack.topic)).reduce(
+      (sum, p) => sum + Number(p.high) - Number(p.low),
+      0,
+    );
+    if (held !== o.messages.length) {
+      throw new Error(`${stack.topic} holds ${held} messages, ${o.messages.length} were produced`);
+    }
     const [metadata] = (await stack.admin.fetchTopicMetadata({ topics: [stack.topic] })).topics;
     const redisCpu0 = redisCpuSeconds(await stack.redis.info('cpu'));
     const startedAt = performance.now();
@@ -194,6 +211,7 @@ export async function measureDrain(o: DrainRunOptions): Promise<DrainRunResult> 
     const rssMb = peakRssMb(consumer.pid);
     const cpuS = cpuSeconds(consumer.pid);
     await consumer.stop();
+    writeFileSync(join(o.logDir, `${o.round}-${o.kind}.log`), consumer.output());
     const events = o.messages.length;
     const drainS = (timing.doneAt - timing.joinedAt) / 1000;
     const result: DrainRunResult = {
@@ -214,10 +232,9 @@ export async function measureDrain(o: DrainRunOptions): Promise<DrainRunResult> 
     if (o.profileDir && o.kind === 'ours') result.profile = readProfile(o.profileDir, o.repoRoot);
     return result;
   } finally {
+    // The topics stay (make bench's Kafka is thrown away after it): deleting one makes the
+    // next run's new topic answer "does not host this topic-partition" for a while.
     await removeKeys(stack.redis, prefix).catch(() => undefined);
-    await stack.admin
-      .deleteTopics({ topics: [stack.topic, `${stack.topic}.dlq`, `${stack.topic}.jobs`] })
-      .catch(() => undefined);
     await stack.close();
   }
 }

@@ -64,8 +64,11 @@ export function createStraightforwardBatch({
       await apply(message);
       // Per message, so a failure later in the batch does not redo the events before it.
       resolveOffset(message.offset);
+      // Per message too (kafkajs sends one only once heartbeatInterval has passed): a batch of
+      // a thousand events at five round trips each outlasts the session on a loaded machine,
+      // and the rebalance would hand the uncommitted half of the batch out a second time.
+      await heartbeat();
     }
-    await heartbeat();
     // With autoCommit and no interval or threshold this is a no-op and kafkajs commits the
     // resolved offsets right after the batch: one commit per batch, as the docs' pattern.
     await commitOffsetsIfNecessary();

@@ -46,3 +46,23 @@ test('the table has a row per function', () => {
   assert.equal(table.split('\n').length, 2 + 3);
   assert.match(table, /\| 2 \| 22\.2 % \| `parse` \| `kafkajs\/src\/decoder\.js:10` \|/);
 });
+
+test('a window keeps only the samples taken in it', () => {
+  // Samples at 2000 (parse, 1 ms) and 3000 (idle, 3 ms) start inside [1500, 3500].
+  const s = summarizeProfile(profile, { root: '/repo', window: { fromUs: 1500, toUs: 3500 } });
+  assert.equal(s.span, 'window');
+  assert.equal(s.totalMs, 4);
+  assert.deepEqual(
+    s.top.map((e) => [e.name, e.selfMs]),
+    [
+      ['(idle)', 3],
+      ['parse', 1],
+    ],
+  );
+});
+
+test('a window nothing was sampled in falls back to the whole profile, and says so', () => {
+  const s = summarizeProfile(profile, { window: { fromUs: 50_000, toUs: 60_000 } });
+  assert.equal(s.span, 'whole');
+  assert.equal(s.totalMs, 9);
+});

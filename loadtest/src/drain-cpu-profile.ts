@@ -22,6 +22,8 @@ export interface SelfTime {
 }
 
 export interface ProfileSummary {
+  /** Whether only the window asked for was summarised, or (none of it sampled) the whole profile. */
+  span: 'window' | 'whole';
   totalMs: number;
   /** Of the profile the process was waiting (the event loop had nothing to run). */
   idleShare: number;
@@ -44,7 +46,18 @@ function where(url: string, line: number, root: string): string {
  * into several nodes (one per call path) are added up by name and place. The idle share
  * says whether the process was saturated: a busy event loop leaves almost none.
  */
-export function summarizeProfile(profile: CpuProfile, { top = 15, root = '' } = {}): ProfileSummary {
+export interface SummaryOptions {
+  top?: number;
+  /** Paths under this are shown relative to it. */
+  root?: string;
+  /**
+   * Only samples in [fromUs, toUs] count: the profile's clock is V8's monotonic one, which on
+   * Linux is CLOCK_MONOTONIC as process.hrtime() in any other process of the machine.
+   */
+  window?: { fromUs: number; toUs: number };
+}
+
+function selfTimes(profile: CpuProfile, root: string, window?: SummaryOptions['window']) {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<string, { name: string; location: string; us: number }>();
   let at = profile.startTime;
@@ -58,6 +71,7 @@ export function summarizeProfile(profile: CpuProfile, { top = 15, root = '' } = 
     const node = byId.get(profile.samples[i] ?? -1);
     if (!node) continue;
     const start = times[i] ?? profile.endTime;
+    if (window && (start < window.fromUs || start > window.toUs)) continue;
     const us = Math.max(0, (times[i + 1] ?? profile.endTime) - start);
     const name = node.callFrame.functionName || '(anonymous)';
     const location = where(node.callFrame.url, node.callFrame.lineNumber, root);
@@ -67,12 +81,26 @@ export function summarizeProfile(profile: CpuProfile, { top = 15, root = '' } = 
     selfUs.set(key, entry);
     totalUs += us;
   }
+  return { selfUs, totalUs };
+}
+
+export function summarizeProfile(
+  profile: CpuProfile,
+  { top = 15, root = '', window }: SummaryOptions = {},
+): ProfileSummary {
+  let span: ProfileSummary['span'] = window ? 'window' : 'whole';
+  let { selfUs, totalUs } = selfTimes(profile, root, window);
+  if (totalUs === 0 && window) {
+    span = 'whole';
+    ({ selfUs, totalUs } = selfTimes(profile, root));
+  }
   const shareOf = (name: string) =>
     totalUs === 0
       ? 0
       : [...selfUs.values()].filter((e) => e.name === name).reduce((s, e) => s + e.us, 0) / totalUs;
   const sorted = [...selfUs.values()].sort((a, b) => b.us - a.us);
   return {
+    span,
     totalMs: totalUs / 1000,
     idleShare: shareOf('(idle)'),
     gcShare: shareOf('(garbage collector)'),

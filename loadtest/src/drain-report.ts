@@ -14,6 +14,9 @@ export interface KindFigures {
   rssMb: Spread;
   cpuS: Spread;
   redisCpuS: Spread;
+  /** CPU seconds per second from start to done: near 1 is a saturated core. */
+  cpuPerS: Spread;
+  redisCpuPerS: Spread;
   /** Ours: join to every event processed, before the lag reached 0. */
   finalizedS?: Spread;
   /** Runs whose order lists were not exactly 1..n per user. */
@@ -44,6 +47,8 @@ function figuresOf(runs: DrainRunResult[]): KindFigures {
     rssMb: of((r) => r.rssMb),
     cpuS: of((r) => r.cpuS),
     redisCpuS: of((r) => r.redisCpuS),
+    cpuPerS: of((r) => r.cpuS / r.totalS),
+    redisCpuPerS: of((r) => r.redisCpuS / r.totalS),
     ...(finalized.length > 0 ? { finalizedS: spread(finalized) } : {}),
     orderFailures: runs.filter((r) => r.order !== undefined && !orderIsExact(r.order)).length,
   };
@@ -103,8 +108,8 @@ function kindRow(kind: DrainKind, k: KindFigures, runs: number): string {
     formatSpread(k.joinS, 2),
     formatSpread(k.totalS, 2),
     formatSpread(k.rssMb, 0),
-    formatSpread(k.cpuS, 1),
-    formatSpread(k.redisCpuS, 1),
+    `${formatSpread(k.cpuS, 1)} (${k.cpuPerS.median.toFixed(2)}/s)`,
+    `${formatSpread(k.redisCpuS, 1)} (${k.redisCpuPerS.median.toFixed(2)}/s)`,
     order,
   ].join(' | ');
 }
@@ -152,14 +157,14 @@ export function drainReport(input: DrainReportInput): string {
       ? ''
       : `\nOurs had counted every event as processed ${formatSpread(ours.finalizedS, 2)} s after its join; the rest, to lag 0, is its commit waiting until the finalized events are on Redis's disk (\`DURABLE_AFTER_MS\`, 2 s by default with \`appendfsync everysec\`, ADR 0007). The baseline commits right after its writes.\n`;
   const profile = input.profile
-    ? `\n**CPU profile of ours** (\`DRAIN_PROFILE=1\`, the last round, the whole process life; idle ${(input.profile.idleShare * 100).toFixed(0)} %, GC ${(input.profile.gcShare * 100).toFixed(0)} %), top ${input.profile.top.length} by self time:\n\n${profileTable(input.profile)}\n`
+    ? `\n**CPU profile of ours** (\`DRAIN_PROFILE=1\`: ours ran under \`node --cpu-prof\` in every round, so its figures above include the profiler's cost; the last round, ${input.profile.span === 'window' ? 'from its join to done' : 'its whole life (no sample fell in the drain window)'}; idle ${(input.profile.idleShare * 100).toFixed(0)} %, GC ${(input.profile.gcShare * 100).toFixed(0)} %), top ${input.profile.top.length} by self time:\n\n${profileTable(input.profile)}\n`
     : '';
   return `
 ## Consumer drain (issue 11)
 
 ${input.date} · ${input.machine} · Kafka (one broker) and Redis (AOF, \`appendfsync everysec\`) on this machine; each consumer is a process of its own.
 
-${input.events.toLocaleString('en')} events over ${input.users.toLocaleString('en')} users (${perUser} each, \`payload.seq\` 1…${perUser} per user) produced straight to Kafka in the ingest's message format, all of them before the consumer starts, on a fresh ${input.partitions}-partition topic with a group, key prefix and DLQ of its own for every run; each consumer drains an identical copy. ${f.rounds} rounds, interleaved (ours, baseline, raw). **Timed from the group's join** (the group Stable, polled every 20 ms from outside) **until lag 0** and, for ours, \`counters:events\` \`processed\` at ${input.events.toLocaleString('en')}; start-up to join is beside it. Figures are medians with the range of the rounds in brackets; CPU seconds run from the process's start to done.
+${input.events.toLocaleString('en')} events over ${input.users.toLocaleString('en')} users (${perUser} each, \`payload.seq\` 1…${perUser} per user) produced straight to Kafka in the ingest's message format, all of them before the consumer starts, on a fresh ${input.partitions}-partition topic with a group, key prefix and DLQ of its own for every run; each consumer drains an identical copy. ${f.rounds} rounds, interleaved (ours, baseline, raw). **Timed from the group's join** (the group Stable, polled every 20 ms from outside) **until lag 0** and, for ours, \`counters:events\` \`processed\` at ${input.events.toLocaleString('en')}; start-up to join is beside it. Figures are medians with the range of the rounds in brackets; CPU seconds run from the consumer's start to done, and per second of that time (1.00/s is one core busy; Redis runs its commands on one).
 
 | consumer | events/s | drain s | start → join s | start → done s | peak RSS MB | consumer CPU s | Redis CPU s | order lists |
 |---|---:|---:|---:|---:|---:|---:|---:|---|

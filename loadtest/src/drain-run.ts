@@ -114,17 +114,22 @@ async function removeKeys(redis: Redis, prefix: string): Promise<void> {
   } while (cursor !== '0');
 }
 
-function readProfile(dir: string, root: string): ProfileSummary | undefined {
+function readProfile(dir: string, root: string, window: Timing['window']): ProfileSummary | undefined {
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) return undefined;
-  return summarizeProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile, { top: 15, root });
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
+  return summarizeProfile(profile, { top: 15, root, window });
 }
 
 interface Timing {
   joinedAt: number;
   doneAt: number;
   finalizedAt?: number;
+  /** The drain on the monotonic clock in µs, the clock of V8's CPU profiles. */
+  window: { fromUs: number; toUs: number };
 }
+
+const monotonicUs = () => Number(process.hrtime.bigint() / 1000n);
 
 function assertAlive(kind: DrainKind, consumer: DrainProcess | undefined): void {
   if (consumer && !consumer.alive()) throw new Error(`the ${kind} consumer exited:\n${consumer.output()}`);
@@ -139,10 +144,10 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
   const joined = pollUntil(
     'the consumer group to be Stable',
     async () => {
-      if (aborted) return -1;
+      if (aborted) return { at: -1, us: -1 };
       assertAlive(o.kind, consumer);
       const stable = await groupStable(stack.admin, stack.group).catch(() => false);
-      return stable ? performance.now() : undefined;
+      return stable ? { at: performance.now(), us: monotonicUs() } : undefined;
     },
     o.timeoutMs,
   );
@@ -158,11 +163,11 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
   const running = consumer;
   const events = o.messages.length;
   try {
-    const joinedAt = await joined;
+    const join = await joined;
     let finalizedAt: number | undefined;
     let processed = 0;
     let lag: number | undefined;
-    const doneAt = await pollUntil(
+    const done = await pollUntil(
       `${o.kind}: lag 0${o.kind === 'ours' ? ` and ${events} processed` : ''}`,
       async () => {
         assertAlive(o.kind, running);
@@ -172,12 +177,16 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
         }
         lag = (await consumerLag(stack.admin, stack.group, stack.topic).catch(() => undefined))?.total;
         const finished = o.kind !== 'ours' || finalizedAt !== undefined;
-        return lag === 0 && finished ? performance.now() : undefined;
+        return lag === 0 && finished ? { at: performance.now(), us: monotonicUs() } : undefined;
       },
       o.timeoutMs,
       () => `(last seen: ${o.kind === 'ours' ? `processed ${processed}, ` : ''}lag ${lag ?? 'not read'})`,
     );
-    const timing: Timing = { joinedAt: joinedAt - startedAt, doneAt: doneAt - startedAt };
+    const timing: Timing = {
+      joinedAt: join.at - startedAt,
+      doneAt: done.at - startedAt,
+      window: { fromUs: join.us, toUs: done.us },
+    };
     if (finalizedAt !== undefined) timing.finalizedAt = finalizedAt - startedAt;
     return { consumer: running, timing };
   } catch (err) {
@@ -229,7 +238,8 @@ export async function measureDrain(o: DrainRunOptions): Promise<DrainRunResult> 
     };
     if (timing.finalizedAt !== undefined) result.finalizedS = (timing.finalizedAt - timing.joinedAt) / 1000;
     if (o.kind !== 'raw') result.order = await readOrder(stack.redis, o.expected);
-    if (o.profileDir && o.kind === 'ours') result.profile = readProfile(o.profileDir, o.repoRoot);
+    if (o.profileDir && o.kind === 'ours')
+      result.profile = readProfile(o.profileDir, o.repoRoot, timing.window);
     return result;
   } finally {
     // The topics stay (make bench's Kafka is thrown away after it): deleting one makes the

@@ -106,7 +106,7 @@ async function main() {
       if (r.profile) {
         lastProfile = r.profile;
         process.stdout.write(
-          `  CPU profile (${profileDir}, ${r.profile.span === 'window' ? 'join to done' : 'whole life'}): idle ${(r.profile.idleShare * 100).toFixed(0)} %, ` +
+          `  CPU profile (${profileDir}, ${r.profile.span === 'window' ? 'join to all processed' : 'whole life'}): idle ${(r.profile.idleShare * 100).toFixed(0)} %, ` +
             `GC ${(r.profile.gcShare * 100).toFixed(0)} %\n${profileTable(r.profile)}\n`,
         );
       }

@@ -157,7 +157,7 @@ export function drainReport(input: DrainReportInput): string {
       ? ''
       : `\nOurs had counted every event as processed ${formatSpread(ours.finalizedS, 2)} s after its join; the rest, to lag 0, is its commit waiting until the finalized events are on Redis's disk (\`DURABLE_AFTER_MS\`, 2 s by default with \`appendfsync everysec\`, ADR 0007). The baseline commits right after its writes.\n`;
   const profile = input.profile
-    ? `\n**CPU profile of ours** (\`DRAIN_PROFILE=1\`: ours ran under \`node --cpu-prof\` in every round, so its figures above include the profiler's cost; the last round, ${input.profile.span === 'window' ? 'from its join to done' : 'its whole life (no sample fell in the drain window)'}; idle ${(input.profile.idleShare * 100).toFixed(0)} %, GC ${(input.profile.gcShare * 100).toFixed(0)} %), top ${input.profile.top.length} by self time:\n\n${profileTable(input.profile)}\n`
+    ? `\n**CPU profile of ours** (\`DRAIN_PROFILE=1\`: ours ran under \`node --cpu-prof\` in every round, so its figures above include the profiler's cost; the last round, ${input.profile.span === 'window' ? 'from its join until every event was processed' : 'its whole life (no sample fell in the drain window)'}; idle ${(input.profile.idleShare * 100).toFixed(0)} %, GC ${(input.profile.gcShare * 100).toFixed(0)} %), top ${input.profile.top.length} by self time:\n\n${profileTable(input.profile)}\n`
     : '';
   return `
 ## Consumer drain (issue 11)

@@ -125,7 +125,7 @@ interface Timing {
   joinedAt: number;
   doneAt: number;
   finalizedAt?: number;
-  /** The drain on the monotonic clock in µs, the clock of V8's CPU profiles. */
+  /** Join to every event processed on the monotonic clock in µs, the clock of V8's CPU profiles. */
   window: { fromUs: number; toUs: number };
 }
 
@@ -165,6 +165,7 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
   try {
     const join = await joined;
     let finalizedAt: number | undefined;
+    let finalizedUs: number | undefined;
     let processed = 0;
     let lag: number | undefined;
     const done = await pollUntil(
@@ -173,7 +174,10 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
         assertAlive(o.kind, running);
         if (o.kind === 'ours' && finalizedAt === undefined) {
           processed = Number((await stack.redis.hget(pipelineKeys.counters(), 'processed')) ?? 0);
-          if (processed >= events) finalizedAt = performance.now();
+          if (processed >= events) {
+            finalizedAt = performance.now();
+            finalizedUs = monotonicUs();
+          }
         }
         lag = (await consumerLag(stack.admin, stack.group, stack.topic).catch(() => undefined))?.total;
         const finished = o.kind !== 'ours' || finalizedAt !== undefined;
@@ -185,7 +189,8 @@ async function watchDrain(stack: BenchStack, o: DrainRunOptions, startedAt: numb
     const timing: Timing = {
       joinedAt: join.at - startedAt,
       doneAt: done.at - startedAt,
-      window: { fromUs: join.us, toUs: done.us },
+      // Ours idles through its durability wait after the last event: the profile stops before it.
+      window: { fromUs: join.us, toUs: finalizedUs ?? done.us },
     };
     if (finalizedAt !== undefined) timing.finalizedAt = finalizedAt - startedAt;
     return { consumer: running, timing };

@@ -472,6 +472,27 @@ describe('event store: a run of plain events in one script call', () => {
     assert.equal(await redis.hget(k.counters(), 'type:click'), '4');
   });
 
+  it('runs of several users queued in one turn share one script call, each with its own verdicts', async () => {
+    const { redis, store } = setup();
+    const [a, b, c] = [randomName('user'), randomName('user'), randomName('user')];
+    const evalshaCalls = async () =>
+      Number(/cmdstat_evalsha:calls=(\d+)/.exec(await redis.info('commandstats'))?.[1] ?? 0);
+    const before = await evalshaCalls();
+    const [ra, rb, rc] = await Promise.all([
+      store.applyPlain(a, [ev(a, 1), ev(a, 2)]),
+      store.applyPlain(b, [ev(b, 2)]),
+      store.applyPlain(c, [ev(c, undefined, 'x'), ev(c, 1)]),
+    ]);
+    assert.equal((await evalshaCalls()) - before, 1, 'one EVALSHA for the three runs');
+    assert.equal(letters(ra.verdicts), 'processed,processed');
+    assert.equal(letters(rb.verdicts), 'buffered', 'b waits for its seq 1');
+    assert.equal(letters(rc.verdicts), 'processed,processed');
+    assert.deepEqual(await order(redis, a), [1, 2]);
+    assert.deepEqual(await order(redis, b), []);
+    assert.deepEqual(await order(redis, c), [1]);
+    assert.equal(await redis.hget(k.counters(), 'processed'), '4');
+  });
+
   it('a duplicate inside one run is applied once', async () => {
     const { redis, store } = setup();
     const user = randomName('user');
@@ -524,24 +545,21 @@ describe('event store: a run of plain events in one script call', () => {
     assert.equal(await redis.get(k.seqNext(long)), '401');
   });
 
-  it('stops at an event another process holds the lock of, leaving it and the rest alone', async () => {
+  it('an event another process runs through the locking path meanwhile is written once', async () => {
     const { redis, store, otherStore } = setup();
     const user = randomName('user');
     const [one, two, three] = [1, 2, 3].map((seq) => ev(user, seq)) as [Ev, Ev, Ev];
     const other = otherStore();
     await runToEnd(store, one);
-    // Another consumer (the partition moved mid-event) is running 2 through the locking path.
+    // Another consumer (the gap sweeper released 2 there, or the partition moved) holds 2's lock.
     assert.equal(await other.begin(two.event, two.json), 'run');
     const out = await store.applyPlain(user, [two, three]);
-    assert.equal(letters(out.verdicts), 'busy');
-    assert.equal(
-      await redis.exists(k.event(three.event.id)),
-      0,
-      'nothing after the locked event was applied',
-    );
-    await other.finalize(two.event, two.json, processed);
-    assert.equal(letters((await store.applyPlain(user, [two, three])).verdicts), 'dup,processed');
+    assert.equal(letters(out.verdicts), 'processed,processed');
+    // Its finalize finds the event done: nothing is written twice, the order stays whole.
+    assert.equal(await other.finalize(two.event, two.json, processed), null);
+    assert.equal(await redis.exists(k.inflight(two.event.id)), 0, 'its lock released');
     assert.deepEqual(await order(redis, user), [1, 2, 3]);
+    assert.equal(await redis.hget(k.counters(), 'processed'), '3');
   });
 
   it('an event whose turn was skipped as a gap is processed outside the order, and counted late', async () => {

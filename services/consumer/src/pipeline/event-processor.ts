@@ -200,8 +200,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
 
   /**
    * Applies a run in one script call (retried while Redis is unavailable: the script is
-   * atomic, so a call whose answer was lost finds its events finalized). An event locked by
-   * another process and everything after it go through the locking path, in order.
+   * atomic, so a call whose answer was lost finds its events finalized).
    */
   async function plainRun(userId: string, run: Decoded[]): Promise<string | null> {
     const end = deps.metrics.processSeconds.startTimer();
@@ -211,16 +210,11 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     end();
     const counts = new Map<string, number>();
     for (const v of verdicts) {
-      if (v === 'busy') continue;
       const outcome = outcomeOf[v];
       counts.set(outcome, (counts.get(outcome) ?? 0) + 1);
     }
     // Counted per run, not per event: the metrics cost stays off the per-event path.
     for (const [outcome, n] of counts) deps.metrics.events.inc({ outcome }, n);
-    const busy = verdicts.indexOf('busy');
-    if (busy !== -1) {
-      for (const d of run.slice(busy)) await chain(await processOne(d.event, d.json));
-    }
     return following;
   }
 

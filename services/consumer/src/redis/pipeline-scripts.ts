@@ -10,16 +10,17 @@ export const beginEventScript = defineLuaScript(dir, {
   parse: (raw) => raw as 'dup' | 'busy' | 'buffered' | 'run' | 'late',
 });
 
-/** Per event, three keys and four arguments follow the named ones. */
+/** Per run of one user: three keys and two arguments, then two keys and three arguments per event. */
 export const applyPlainEventsScript = defineLuaScript(dir, {
   file: 'apply-plain-events.lua',
-  keys: ['order', 'seqNext', 'seqBuf', 'seqWaiting', 'counters'],
-  argv: ['now', 'retention', 'userId'],
+  keys: ['seqWaiting', 'counters'],
+  argv: ['now', 'retention'],
   variadic: 'both',
-  parse: (raw) => {
-    const [letters, following] = raw as [string, string | null];
-    return { letters, following: following || null };
-  },
+  parse: (raw) =>
+    (raw as [string, string | null][]).map(([letters, following]) => ({
+      letters,
+      following: following || null,
+    })),
 });
 
 export const finalizeEventScript = defineLuaScript(dir, {

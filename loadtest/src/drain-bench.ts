@@ -1,7 +1,7 @@
 // The consumer drain benchmark (issue 11, make bench): 100,000 events produced straight to
 // Kafka, then drained by ours, by a straightforward baseline and by kafkajs alone (the
 // ceiling), each a process of its own on an identical copy of the data, rounds interleaved.
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka, Partitioners } from '@evh/kafka';
@@ -122,6 +122,8 @@ async function main() {
     results,
     profile: lastProfile,
   });
+  // Every run's figures, for a look beyond the medians (the section is made from these).
+  writeFileSync(join(runDir, 'drain-results.json'), `${JSON.stringify(results, null, 2)}\n`);
   writeSection(join(repoRoot, 'docs/benchmarks.md'), 'drain', report);
   process.stdout.write(report);
 }

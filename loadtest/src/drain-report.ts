@@ -108,8 +108,8 @@ function kindRow(kind: DrainKind, k: KindFigures, runs: number): string {
     formatSpread(k.joinS, 2),
     formatSpread(k.totalS, 2),
     formatSpread(k.rssMb, 0),
-    `${formatSpread(k.cpuS, 1)} (${k.cpuPerS.median.toFixed(2)}/s)`,
-    `${formatSpread(k.redisCpuS, 1)} (${k.redisCpuPerS.median.toFixed(2)}/s)`,
+    `${formatSpread(k.cpuS, 1)}, ${k.cpuPerS.median.toFixed(2)}/s`,
+    `${formatSpread(k.redisCpuS, 1)}, ${k.redisCpuPerS.median.toFixed(2)}/s`,
     order,
   ].join(' | ');
 }
@@ -155,7 +155,7 @@ export function drainReport(input: DrainReportInput): string {
   const finalized =
     ours?.finalizedS === undefined
       ? ''
-      : `\nOurs had counted every event as processed ${formatSpread(ours.finalizedS, 2)} s after its join; the rest, to lag 0, is its commit waiting until the finalized events are on Redis's disk (\`DURABLE_AFTER_MS\`, 2 s by default with \`appendfsync everysec\`, ADR 0007). The baseline commits right after its writes.\n`;
+      : `\nOurs had counted every event as processed ${formatSpread(ours.finalizedS, 2)} s after its join (${int(input.events / ours.finalizedS.median)} events/s); the rest, to lag 0, is its commit waiting until the finalized events are on Redis's disk (\`DURABLE_AFTER_MS\`, 2 s by default with \`appendfsync everysec\`, ADR 0007). The baseline commits right after its writes.\n`;
   const profile = input.profile
     ? `\n**CPU profile of ours** (\`DRAIN_PROFILE=1\`: ours ran under \`node --cpu-prof\` in every round, so its figures above include the profiler's cost; the last round, ${input.profile.span === 'window' ? 'from its join until every event was processed' : 'its whole life (no sample fell in the drain window)'}; idle ${(input.profile.idleShare * 100).toFixed(0)} %, GC ${(input.profile.gcShare * 100).toFixed(0)} %), top ${input.profile.top.length} by self time:\n\n${profileTable(input.profile)}\n`
     : '';

@@ -2,6 +2,7 @@
 // Kafka, then drained by ours, by a straightforward baseline and by kafkajs alone (the
 // ceiling), each a process of its own on an identical copy of the data, rounds interleaved.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createKafka, Partitioners } from '@evh/kafka';
@@ -120,6 +121,7 @@ async function main() {
     users: USERS,
     partitions: results[0]?.partitions ?? 0,
     results,
+    load: loadavg()[0] ?? 0,
     profile: lastProfile,
   });
   // Every run's figures, for a look beyond the medians (the section is made from these).

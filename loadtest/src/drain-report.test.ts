@@ -60,7 +60,15 @@ test('a run with a wrong order list is counted and shown', () => {
   const f = drainFigures(results);
   assert.equal(f.byKind.ours?.orderFailures, 1);
   assert.equal(f.byKind.baseline?.orderFailures, 0);
-  const md = drainReport({ date: 'd', machine: 'm', events: 100_000, users: 5000, partitions: 12, results });
+  const md = drainReport({
+    date: 'd',
+    machine: 'm',
+    events: 100_000,
+    users: 5000,
+    partitions: 12,
+    results,
+    load: 1,
+  });
   assert.match(md, /\*\*wrong in 1 of 1\*\*/);
   assert.match(md, /\| ≥ 3× the baseline \| 3\.00× \| met \|/);
   assert.match(md, /\| ≥ 40,000 events\/s \| 50,000 events\/s \| met \|/);

@@ -136,6 +136,8 @@ export interface DrainReportInput {
   users: number;
   partitions: number;
   results: DrainRunResult[];
+  /** The machine's 1-minute load average at the end: others' work on it widens the ranges. */
+  load: number;
   /** The last profiled run of ours, when DRAIN_PROFILE=1. */
   profile?: ProfileSummary;
 }
@@ -162,7 +164,7 @@ export function drainReport(input: DrainReportInput): string {
   return `
 ## Consumer drain (issue 11)
 
-${input.date} · ${input.machine} · Kafka (one broker) and Redis (AOF, \`appendfsync everysec\`) on this machine; each consumer is a process of its own.
+${input.date} · ${input.machine} · Kafka (one broker) and Redis (AOF, \`appendfsync everysec\`) on this machine; each consumer is a process of its own. Load average ${input.load.toFixed(1)} at the end.
 
 ${input.events.toLocaleString('en')} events over ${input.users.toLocaleString('en')} users (${perUser} each, \`payload.seq\` 1…${perUser} per user) produced straight to Kafka in the ingest's message format, all of them before the consumer starts, on a fresh ${input.partitions}-partition topic with a group, key prefix and DLQ of its own for every run; each consumer drains an identical copy. ${f.rounds} rounds, interleaved (ours, baseline, raw). **Timed from the group's join** (the group Stable, polled every 20 ms from outside) **until lag 0** and, for ours, \`counters:events\` \`processed\` at ${input.events.toLocaleString('en')}; start-up to join is beside it. Figures are medians with the range of the rounds in brackets; CPU seconds run from the consumer's start to done, and per second of that time (1.00/s is one core busy; Redis runs its commands on one).
 

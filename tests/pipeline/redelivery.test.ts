@@ -22,10 +22,17 @@ test('an event that cannot be finalized is read again from Kafka, and its user w
   const user = randomName('redeliver');
   const blocked = randomUUID();
   // Someone else holds the event's processing lock for 3.5 s: every attempt before then
-  // times out, which is the consumer's signal that it did not finalize the event.
+  // times out, which is the consumer's signal that it did not finalize the event. A crash
+  // report, since only events with work outside Redis take the lock (a plain event is one
+  // atomic script, ADR 0009); it is keyed by its user like the user's events.
   await f.redis.set(k.inflight(blocked), 'another-consumer', 'PX', 3500);
   const before = await metric('evh_consumer_redeliveries_total');
-  const first = await f.post('/events', { eventId: blocked, userId: user, type: 'blocked', payload: {} });
+  const first = await f.post('/v1/crashes', {
+    eventId: blocked,
+    userId: user,
+    projectId: randomName('redeliver'),
+    message: 'blocked',
+  });
   assert.equal(first.status, 202);
   const later: string[] = [];
   for (const i of range(1, 5)) {

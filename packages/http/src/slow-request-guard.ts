@@ -82,6 +82,37 @@ function rateMinimum(request: FastifyRequest, reply: FastifyReply, limits: HttpL
   };
 }
 
+/** How long, and for how many bytes, an early answer waits for the rest of its body. */
+const LINGER_MS = 1000;
+const LINGER_MAX_BYTES = 64 * 1024 * 1024;
+
+/** Reads and drops the rest of a request's body until it ends, `ms` pass or `maxBytes` came. */
+function lingerOnBody(request: FastifyRequest, ms: number, maxBytes: number): Promise<void> {
+  const body = request.raw;
+  if (body.complete || body.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => {
+    let seen = 0;
+    const done = () => {
+      clearTimeout(timer);
+      body.off('data', count);
+      body.off('end', done);
+      body.off('close', done);
+      body.off('error', done);
+      resolve();
+    };
+    const count = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > maxBytes) done();
+    };
+    const timer = setTimeout(done, ms);
+    body.on('data', count);
+    body.once('end', done);
+    body.once('close', done);
+    body.once('error', done);
+    body.resume();
+  });
+}
+
 function announcesBody(request: FastifyRequest): boolean {
   const length = request.headers['content-length'];
   return request.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0');
@@ -125,5 +156,9 @@ export function guardSlowRequests(app: FastifyInstance, limits: HttpLimits): voi
     // (the multipart parser, an upload on its way to the store) would wait forever: end it.
     reply.header('connection', 'close');
     reply.raw.once('close', () => request.raw.destroy());
+    // A socket closed while the client is still sending is reset, and the reset can reach
+    // the client before the answer does (a 413 for a body over the limit, read as ECONNRESET).
+    // So the rest of the body is read and dropped first, briefly, as nginx's lingering close.
+    await lingerOnBody(request, LINGER_MS, LINGER_MAX_BYTES);
   });
 }

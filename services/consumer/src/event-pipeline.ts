@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { LOG_CHUNK_KIND, LOG_LINE_KIND } from '@evh/events';
+import type { Kafka, Producer } from '@evh/kafka';
+import type { Shutdown } from '@evh/lifecycle';
+import type { QuotaCache } from '@evh/quota';
+import type { Redis } from '@evh/redis';
+import type { Tracer } from '@opentelemetry/api';
+import type { Logger } from 'pino';
+import type { ConsumerConfig } from './config.js';
+import { createCounterCache } from './crashes/counter-cache.js';
+import { createCrashHandlers } from './crashes/crash-handler.js';
+import { createEventDispatcher } from './dispatch/event-dispatcher.js';
+import { createFairScheduler } from './dispatch/fair-scheduler.js';
+import { createGapSweeper } from './dispatch/gap-sweeper.js';
+import { createPartitionProgress } from './dispatch/partition-progress.js';
+import { policyFromQuotas } from './dispatch/quota-policy.js';
+import { createUserLanes } from './dispatch/user-lanes.js';
+import { createLogChunkHandler } from './jobs/log-chunk-handler.js';
+import { createLogLineHandler } from './jobs/log-line-handler.js';
+import type { ConsumerMetrics } from './metrics.js';
+import { createApplyEvent } from './pipeline/apply-event.js';
+import { createEventProcessor } from './pipeline/event-processor.js';
+import { createEventStore } from './pipeline/event-store.js';
+import { createLockRenewer, lockRenewIntervalMs } from './pipeline/lock-renewer.js';
+
+export interface EventPipelineDeps {
+  config: ConsumerConfig;
+  kafka: Kafka;
+  redis: Redis;
+  /** Writes dead letters; connected, closed by its owner. */
+  producer: Producer;
+  quotas: QuotaCache;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  shutdown: Shutdown;
+  /** A span per message when tracing is on. */
+  tracer: Tracer | undefined;
+  numPartitions: number;
+}
+
+export interface EventPipeline {
+  /** The group was joined and kafkajs has not given up after a crash. */
+  readonly joined: boolean;
+  /** The partitions of `events` this process holds. */
+  readonly assignment: readonly number[];
+  /** Messages fetched and not finished. */
+  readonly pending: number;
+  /** Successful offset commits so far: progress, for the liveness check. */
+  readonly commits: number;
+}
+
+/**
+ * The event pipeline of one process, running: the `events` consumer group, its dispatcher
+ * (lanes, fair scheduler, offset tracking), the processor with its per-kind handlers, the
+ * lock renewer and the gap sweeper. Each part registers its own close, so the shutdown
+ * stops them in reverse order: the sweeper, then the group (drained), then the locks.
+ */
+export async function startEventPipeline(deps: EventPipelineDeps): Promise<EventPipeline> {
+  const { config, kafka, redis, producer, quotas, metrics, logger, shutdown } = deps;
+  const isStopping = () => shutdown.closing;
+
+  const store = createEventStore(redis, {
+    lockToken: `${hostname()}:${process.pid}:${randomUUID()}`,
+    lockTtlMs: config.LOCK_TTL_MS,
+    retentionMs: config.RETENTION_MS,
+    gapTimeoutMs: config.ORDER_GAP_TIMEOUT_MS,
+    stallGraceMs: config.STALL_GRACE_MS,
+  });
+  const handlerDeps = { redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.RETENTION_MS };
+  const processor = createEventProcessor({
+    store,
+    apply: createApplyEvent({
+      ...createCrashHandlers({
+        redis,
+        counters: createCounterCache(redis, config.COUNTER_CACHE_MS),
+        simulatedWork: config.CRASH_SIMULATED_WORK_MS,
+        retentionMs: config.RETENTION_MS,
+      }),
+      [LOG_CHUNK_KIND]: createLogChunkHandler(handlerDeps),
+      // Lines of jobs read before chunks, still queued during an upgrade; remove once drained.
+      [LOG_LINE_KIND]: createLogLineHandler(handlerDeps),
+    }),
+    deadLetters: {
+      async send(userId, letter) {
+        await producer.send({
+          topic: config.DLQ_TOPIC,
+          acks: -1,
+          messages: [{ key: userId, value: JSON.stringify(letter), headers: { 'event-id': letter.id } }],
+        });
+      },
+    },
+    metrics,
+    logger,
+    maxAttempts: config.MAX_ATTEMPTS,
+    retryBackoffMs: config.RETRY_BACKOFF_MS,
+    // Another holder's lock is renewed while it lives: waiting past one expiry means it died.
+    lockWaitMs: config.LOCK_TTL_MS + 1000,
+    isStopping,
+  });
+  // Locks of events abandoned by the shutdown are released, never left to expire.
+  shutdown.register('release-locks', async () => {
+    await Promise.all([...processor.held].map((id) => store.unlock(id)));
+  });
+  // Held locks are kept alive while their events run: a killed consumer's expire within
+  // LOCK_TTL_MS. Stopped after the drain (closed in reverse order), before the release.
+  const renewer = createLockRenewer({
+    store,
+    processor,
+    intervalMs: lockRenewIntervalMs(config.LOCK_TTL_MS),
+    logger,
+  });
+  renewer.start();
+  shutdown.register('lock-renewer', () => renewer.stop());
+
+  const lanes = createUserLanes();
+  const progress = createPartitionProgress();
+  const topic = config.EVENTS_TOPIC;
+  const consumer = kafka.consumer({
+    groupId: config.CONSUMER_GROUP,
+    sessionTimeout: config.SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
+  // One scheduler for fetched events and for those the gap sweeper releases.
+  const scheduler = createFairScheduler({
+    capacity: config.CONSUMER_CONCURRENCY,
+    policyOf: policyFromQuotas(quotas),
+  });
+  let commits = 0;
+  const dispatcher = createEventDispatcher({
+    processor,
+    lanes,
+    scheduler,
+    metrics,
+    logger,
+    progress,
+    tracer: deps.tracer,
+    maxPendingMessages: config.MAX_PENDING_PER_PARTITION,
+    maxPendingBytes: config.MAX_PENDING_BYTES_PER_PARTITION,
+    redeliveryDelayMs: config.REDELIVERY_DELAY_MS,
+    durableAfterMs: config.DURABLE_AFTER_MS,
+    control: {
+      pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
+      resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
+      seek: (partition, offset) => consumer.seek({ topic, partition, offset }),
+      commit: async (offsets) => {
+        await consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
+        commits++;
+      },
+    },
+  });
+  metrics.observePending(() => dispatcher.pending);
+  // Ready once the group was joined, unless kafkajs gave up after a crash (a crash it
+  // restarts from rejoins by itself).
+  let joined = false;
+  let assignment: number[] = [];
+  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+    joined = true;
+    assignment = payload.memberAssignment[topic] ?? [];
+    dispatcher.assigned(assignment);
+  });
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
+    // A crash kafkajs does not restart from leaves nothing consuming: not ready any more.
+    if (!payload.restart) joined = false;
+  });
+  await consumer.connect();
+  shutdown.register('kafka-consumer', async () => {
+    // Running events finish (bounded) and their offsets are committed; queued ones are
+    // left to the next owner of the partition. Then the group is left.
+    await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
+    await consumer.disconnect();
+  });
+  await consumer.subscribe({ topics: [topic], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    // eachBatch only queues the batch: one at a time is plenty.
+    partitionsConsumedConcurrently: 1,
+    eachBatch: (payload) => dispatcher.handleBatch(payload),
+  });
+  dispatcher.start(config.OFFSET_COMMIT_INTERVAL_MS);
+
+  const sweeper = createGapSweeper({
+    store,
+    processor,
+    lanes,
+    scheduler,
+    progress,
+    numPartitions: deps.numPartitions,
+    metrics,
+    logger,
+    intervalMs: config.SWEEP_INTERVAL_MS,
+    minWaitMs: Math.min(config.ORDER_GAP_TIMEOUT_MS, config.STALL_GRACE_MS),
+  });
+  sweeper.start();
+  shutdown.register('gap-sweeper', () => sweeper.stop());
+
+  return {
+    get joined() {
+      return joined;
+    },
+    get assignment() {
+      return assignment;
+    },
+    get pending() {
+      return dispatcher.pending;
+    },
+    get commits() {
+      return commits;
+    },
+  };
+}

@@ -1,0 +1,65 @@
+import type { Kafka, Producer } from '@evh/kafka';
+import type { Shutdown } from '@evh/lifecycle';
+import type { Redis } from '@evh/redis';
+import type { ObjectStore } from '@evh/storage';
+import type { Logger } from 'pino';
+import type { ConsumerConfig } from '../config.js';
+import type { ConsumerMetrics } from '../metrics.js';
+import { createJobStore } from './job-store.js';
+import { createJobBatchHandler } from './job-worker.js';
+
+export interface JobWorkerStartDeps {
+  config: ConsumerConfig;
+  kafka: Kafka;
+  redis: Redis;
+  /** Writes a job's chunk events to `events`; connected, closed by its owner. */
+  producer: Producer;
+  objectStore: ObjectStore;
+  metrics: ConsumerMetrics;
+  logger: Logger;
+  shutdown: Shutdown;
+}
+
+/**
+ * The job worker of one process, running: the `jobs` consumer group, one job at a time per
+ * partition (JOB_CONCURRENCY partitions at once), each file read from its checkpoint in
+ * chunks. Registers its own close: the group is left, and a job being read is abandoned at
+ * its next chunk, to be resumed by the next owner of the partition.
+ */
+export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
+  const { config, kafka, redis, producer, metrics, logger, shutdown } = deps;
+  const consumer = kafka.consumer({
+    groupId: config.JOB_WORKERS_GROUP,
+    sessionTimeout: config.SESSION_TIMEOUT_MS,
+    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeInMs: 250,
+    allowAutoTopicCreation: false,
+  });
+  await consumer.connect();
+  shutdown.register('kafka-job-consumer', () => consumer.disconnect());
+  await consumer.subscribe({ topics: [config.JOBS_TOPIC], fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
+    eachBatch: createJobBatchHandler({
+      consumer,
+      jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      store: deps.objectStore,
+      produce: async (messages) => {
+        await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
+      },
+      logs: config.LOGS_CONFIG,
+      logger,
+      chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
+      maxLineBytes: config.JOB_MAX_LINE_BYTES,
+      lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
+      storageAttempts: config.JOB_STORAGE_ATTEMPTS,
+      durableAfterMs: config.DURABLE_AFTER_MS,
+      onAnomalies: (anomalies) => {
+        for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
+      },
+      isStopping: () => shutdown.closing,
+    }),
+  });
+}

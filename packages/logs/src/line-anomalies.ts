@@ -25,29 +25,42 @@ export function timestampProblem(epochMs: number | null, config: TimeConfig): Ti
 
 const NONE: readonly LineAnomaly[] = Object.freeze([]);
 
+/** The empty fields of an entry, or undefined when none is: a list only when there is one. */
+function missingFields(entry: ParsedEntry): string[] | undefined {
+  const service = entry.service === '';
+  const user = entry.user === '';
+  const message = entry.message === '';
+  if (!service && !user && !message) return undefined;
+  const fields: string[] = [];
+  if (service) fields.push('service');
+  if (user) fields.push('user');
+  if (message) fields.push('message');
+  return fields;
+}
+
 /**
  * The anomalies visible on one line by itself. Pure: the answer depends on the entry and the
- * config only. Returns a shared empty array in the common case, as this runs on every line.
+ * config only. Returns a shared empty array in the common case, and builds nothing (no list,
+ * no closure) until a check fails, as this runs on every line.
  */
 export function detectLineAnomalies(
   entry: ParsedEntry,
   config: TimeConfig & Pick<LogsConfig, 'knownStatuses' | 'maxMessageLength'>,
 ): readonly LineAnomaly[] {
-  let found: LineAnomaly[] | undefined;
-  const add = (kind: AnomalyKind, detail: Record<string, unknown>) => {
-    found ??= [];
-    found.push({ kind, detail });
-  };
-  if (!config.knownStatuses.includes(entry.status)) add('unknown_status', { status: entry.status });
+  const unknown = !config.knownStatuses.includes(entry.status);
   const problem = timestampProblem(entry.epochMs, config);
-  if (problem) add('impossible_timestamp', { problem, timestamp: entry.timestamp });
-  const missing: string[] = [];
-  if (entry.service === '') missing.push('service');
-  if (entry.user === '') missing.push('user');
-  if (entry.message === '') missing.push('message');
-  if (missing.length > 0) add('missing_field', { fields: missing });
-  if (entry.message.length > config.maxMessageLength) {
-    add('oversized_message', { length: entry.message.length, max: config.maxMessageLength });
+  const missing = missingFields(entry);
+  const oversized = entry.message.length > config.maxMessageLength;
+  if (!unknown && problem === null && missing === undefined && !oversized) return NONE;
+  const found: LineAnomaly[] = [];
+  if (unknown) found.push({ kind: 'unknown_status', detail: { status: entry.status } });
+  if (problem) found.push({ kind: 'impossible_timestamp', detail: { problem, timestamp: entry.timestamp } });
+  if (missing) found.push({ kind: 'missing_field', detail: { fields: missing } });
+  if (oversized) {
+    found.push({
+      kind: 'oversized_message',
+      detail: { length: entry.message.length, max: config.maxMessageLength },
+    });
   }
-  return found ?? NONE;
+  return found;
 }

@@ -3,8 +3,8 @@ import type { AnomalyKind, AnomalyWhere } from './anomaly.js';
 import { AnomalyLog } from './anomaly-log.js';
 import { createDuplicateLineDetector } from './duplicate-line-detector.js';
 import { createErrorSpikeDetector } from './error-spike-detector.js';
-import { detectLineAnomalies, timestampProblem } from './line-anomalies.js';
-import type { InvalidReason, ParsedLine } from './log-entry.js';
+import { detectLineAnomalies, type LineAnomaly, timestampProblem } from './line-anomalies.js';
+import type { InvalidReason, ParsedEntry, ParsedLine } from './log-entry.js';
 import { invalid } from './log-entry.js';
 import type { LogsConfig } from './logs-config.js';
 import { parseJsonlLine } from './parse-jsonl-line.js';
@@ -62,29 +62,45 @@ export function createLogAnalyzer({
   const errorStatuses = new Set(config.errorStatuses);
   let lineNo = 0;
 
+  /** Where an anomaly of the current line is: built only when there is one. */
+  function whereNow(extra: { eventId?: string } | undefined): AnomalyWhere {
+    return { ...where, line: lineNo, ...extra };
+  }
+
+  // No closure, list or object is made here for a line without anomalies: this runs for
+  // every line of multi-GB inputs.
   function record(result: ParsedLine, raw: string, extra: { eventId?: string } | undefined): void {
-    // Built only when there is an anomaly: this runs for every line of multi-GB inputs.
-    const at = () => ({ ...where, line: lineNo, ...extra });
     if (!result.ok) {
       analytics.add(result);
       anomalies.add({
         kind: 'invalid_line',
-        where: at(),
+        where: whereNow(extra),
         detail: { reason: result.reason, message: result.message, text: excerpt(raw) },
       });
       return;
     }
     const { entry } = result;
     analytics.add(result, timestampProblem(entry.epochMs, config) === null);
-    const found = (kind: AnomalyKind, detail: Record<string, unknown>) =>
-      anomalies.add({ kind, detail, where: at(), at: entry.timestamp });
-    for (const { kind, detail } of detectLineAnomalies(entry, config)) found(kind, detail);
+    const lineAnomalies = detectLineAnomalies(entry, config);
+    for (let i = 0; i < lineAnomalies.length; i++) {
+      const { kind, detail } = lineAnomalies[i] as LineAnomaly;
+      found(kind, detail, entry, extra);
+    }
     const linesBack = duplicates.push(raw, lineNo);
-    if (linesBack !== undefined) found('duplicate_line', { lines_back: linesBack });
+    if (linesBack !== undefined) found('duplicate_line', { lines_back: linesBack }, entry, extra);
     const spike = spikes.push(errorStatuses.has(entry.status));
-    if (spike) found('error_spike', { ...spike });
+    if (spike) found('error_spike', { ...spike }, entry, extra);
     const burst = bursts.push(entry.user || undefined);
-    if (burst) found('user_burst', { ...burst });
+    if (burst) found('user_burst', { ...burst }, entry, extra);
+  }
+
+  function found(
+    kind: AnomalyKind,
+    detail: Record<string, unknown>,
+    entry: ParsedEntry,
+    extra: { eventId?: string } | undefined,
+  ): void {
+    anomalies.add({ kind, detail, where: whereNow(extra), at: entry.timestamp });
   }
 
   return {

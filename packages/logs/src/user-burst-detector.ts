@@ -28,8 +28,10 @@ export function createUserBurstDetector(config: LogsConfig['userBurst']): UserBu
   return {
     push(user) {
       const leaving = ring[pos];
+      // The leaving user's count without it: still its count after the push unless it is the arriving user.
+      let left = 0;
       if (leaving !== undefined) {
-        const left = (counts.get(leaving) ?? 1) - 1;
+        left = (counts.get(leaving) ?? 1) - 1;
         if (left === 0) counts.delete(leaving);
         else counts.set(leaving, left);
       }
@@ -38,8 +40,8 @@ export function createUserBurstDetector(config: LogsConfig['userBurst']): UserBu
       const count = user === undefined ? 0 : (counts.get(user) ?? 0) + 1;
       if (user !== undefined) counts.set(user, count);
       // Checked after the push: a busy user whose oldest event leaves as a new one arrives
-      // is still in the same episode.
-      if (leaving !== undefined && leaving !== user && (counts.get(leaving) ?? 0) < threshold) {
+      // is still in the same episode. Mostly no one is in an episode, so no lookup then.
+      if (active.size > 0 && leaving !== undefined && leaving !== user && left < threshold) {
         active.delete(leaving);
       }
       if (user === undefined || count < threshold || active.has(user)) return undefined;

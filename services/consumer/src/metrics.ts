@@ -42,7 +42,7 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     }),
     processSeconds: new Histogram({
       name: 'evh_consumer_process_seconds',
-      help: 'Time from taking an event lock to its final state (retries included)',
+      help: 'Time to a final state: from taking an event lock (retries included), or of one script call for a run of plain events',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [registry],
     }),

@@ -11,7 +11,8 @@ export REDIS_PORT ?= 6379
 export TEST_KAFKA_PORT ?= 19092
 export TEST_REDIS_PORT ?= 16379
 
-.PHONY: help install test-install build lint typecheck up down status test generate tools bench chaos clean
+.PHONY: help install test-install build lint typecheck up down status test generate tools bench chaos clean \
+  kube-install kube-up kube-down kube-clean image kube-test
 
 help:
 	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
@@ -19,6 +20,10 @@ help:
 	@echo "make test    lint, type check, unit and integration tests against real Kafka and Redis"
 	@echo "make tools   build the toolchain (k6, helm, kube-apiserver, etcd, versitygw, prometheus)"
 	@echo "make bench   run the benchmarks and write docs/benchmarks.md"
+	@echo "make kube-up    start a real one-node Kubernetes cluster here (KUBECONFIG: bash tests/infra/cluster.sh env)"
+	@echo "make image      build the platform's images without Docker and load them into that cluster"
+	@echo "make kube-test  kube-up, image, helm install, then the system tests through the Services"
+	@echo "make kube-down  stop the cluster and undo every change it made to the host"
 	@echo "make chaos   kill and cut off Kafka, Redis and the consumer under load; write docs/reliability.md"
 
 node_modules/.package-lock.json: package-lock.json
@@ -85,3 +90,26 @@ quotas-local:
 
 quotas-local-down:
 	bash tests/infra/kube.sh stop
+
+# A real one-node cluster on this machine (tests/infra/cluster.sh, docs/adr/0010): the
+# components come from the toolchain cache, containerd and runc from Debian.
+kube-install: install
+	bash tests/infra/cluster.sh install
+	bash tests/infra/tools.sh build cluster
+
+kube-up: kube-install build
+	bash tests/infra/cluster.sh start
+
+kube-down:
+	bash tests/infra/cluster.sh stop
+
+# Also deletes the cluster's state (etcd, imported images, volumes).
+kube-clean:
+	bash tests/infra/cluster.sh clean
+
+# The images, built without a Docker engine (scripts/image/), and loaded into the cluster
+# when it runs.
+image: build
+	bash tests/infra/cluster.sh install
+	if bash tests/infra/cluster.sh status >/dev/null 2>&1; then \
+	  eval "$$(bash tests/infra/cluster.sh env)"; fi; bash scripts/image/build.sh

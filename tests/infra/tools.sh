@@ -27,10 +27,17 @@ KUBERNETES_VERSION=v1.37.1                  # k8s.io/kubernetes; staging modules
 ETCD_VERSION=v3.6.16                        # go.etcd.io/etcd/server/v3 (and its sibling modules)
 VERSITYGW_VERSION=v1.8.0                    # github.com/versity/versitygw
 PROMETHEUS_DEB_VERSION=2.42.0+ds-5+deb12u1  # Debian bookworm package "prometheus"
+CRICTL_VERSION=v1.37.0                      # sigs.k8s.io/cri-tools (the one-node cluster's teardown)
+COREDNS_VERSION=v1.15.0                     # github.com/coredns/coredns (the one-node cluster's DNS)
 
 # Build order for `build` with no arguments: cheap ones first, so a failure
 # in the long kube-apiserver build still leaves the others usable.
 ALL_TOOLS=(prometheus etcd k6 versitygw helm kube-apiserver)
+# The one-node cluster (tests/infra/cluster.sh) needs these on top; `make kube-up` builds them.
+# kube-node shares kube-apiserver's module graph and build cache, so it costs its own
+# packages only.
+CLUSTER_TOOLS=(etcd helm kube-apiserver kube-node crictl coredns pause)
+KNOWN_TOOLS=("${ALL_TOOLS[@]}" kube-node crictl coredns pause)
 
 # ---------------------------------------------------------------------------
 # Cache layout
@@ -91,7 +98,12 @@ tool_version() {
     etcd) echo "$ETCD_VERSION" ;;
     versitygw) echo "$VERSITYGW_VERSION" ;;
     prometheus) echo "$PROMETHEUS_DEB_VERSION" ;;
-    *) die "unknown tool '$1' (known: ${ALL_TOOLS[*]})" ;;
+    kube-node) echo "$KUBERNETES_VERSION staging=$(kube_staging_version)" ;;
+    crictl) echo "$CRICTL_VERSION" ;;
+    # Our own main packages: their source is part of the recipe.
+    coredns) echo "$COREDNS_VERSION main=$(cksum <"$SCRIPT_DIR/cluster/coredns/main.go" | cut -d' ' -f1)" ;;
+    pause) echo "main=$(cksum <"$SCRIPT_DIR/cluster/pause/main.go" | cut -d' ' -f1)" ;;
+    *) die "unknown tool '$1' (known: ${KNOWN_TOOLS[*]})" ;;
   esac
 }
 
@@ -100,10 +112,18 @@ tool_version() {
 RECIPE=1
 stamp_text() { printf '%s recipe=%s\n' "$(tool_version "$1")" "$RECIPE"; }
 
+# The binaries a tool puts in BIN_DIR.
+tool_bins() {
+  case "$1" in
+    kube-node) echo kube-controller-manager kube-scheduler kube-proxy kubelet kubectl ;;
+    *) echo "$1" ;;
+  esac
+}
+
 is_current() {
-  local tool=$1
-  [[ -x "$BIN_DIR/$tool" && -f "$STAMP_DIR/$tool" ]] &&
-    [[ "$(cat "$STAMP_DIR/$tool")" == "$(stamp_text "$tool")" ]]
+  local tool=$1 bin
+  for bin in $(tool_bins "$tool"); do [[ -x "$BIN_DIR/$bin" ]] || return 1; done
+  [[ -f "$STAMP_DIR/$tool" ]] && [[ "$(cat "$STAMP_DIR/$tool")" == "$(stamp_text "$tool")" ]]
 }
 
 # ---------------------------------------------------------------------------
@@ -156,9 +176,11 @@ local_replaces() {
 # The module is generated (not committed) and holds no code: a `tool`
 # directive (Go >= 1.24) is enough for `go mod tidy` to pull in the package's
 # whole dependency graph.
-#   build_wrapped NAME MODULE VERSION PKG REPLACE_PREFIX REPLACE_VERSION LDFLAGS
+#   build_wrapped NAME MODULE VERSION PKG REPLACE_PREFIX REPLACE_VERSION LDFLAGS [PKG...]
+# With more than one package, one `go build` writes each binary under its own name.
 build_wrapped() {
   local name=$1 module=$2 version=$3 pkg=$4 prefix=$5 rversion=$6 ldflags=$7
+  local pkgs=("$pkg" "${@:8}")
   local dir="$SRC_DIR/$name"
   rm -rf "$dir"
   mkdir -p "$dir"
@@ -186,7 +208,8 @@ build_wrapped() {
     echo
     echo "go ${go_line:-1.24}"
     echo
-    echo "tool $pkg"
+    local p
+    for p in "${pkgs[@]}"; do echo "tool $p"; done
     echo
     echo "require $module $version"
     echo
@@ -202,22 +225,76 @@ build_wrapped() {
   # does not matter that some (e.g. k8s.io/sample-cli-plugin) are not
   # published on the proxy.
   (cd "$dir" && go mod tidy)
-  (cd "$dir" && go build "${GO_BUILD_FLAGS[@]}" -ldflags="$ldflags" -o "$BIN_DIR/$name.tmp" "$pkg")
-  mv -f "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
+  if ((${#pkgs[@]} == 1)); then
+    (cd "$dir" && go build "${GO_BUILD_FLAGS[@]}" -ldflags="$ldflags" -o "$BIN_DIR/$name.tmp" "$pkg")
+    mv -f "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
+    return 0
+  fi
+  local out="$BIN_DIR/.$name.tmp"
+  rm -rf "$out" && mkdir -p "$out"
+  (cd "$dir" && go build "${GO_BUILD_FLAGS[@]}" -ldflags="$ldflags" -o "$out/" "${pkgs[@]}")
+  mv -f "$out"/* "$BIN_DIR/"
+  rmdir "$out"
 }
 
-build_kube-apiserver() {
+# kube-apiserver's version variables (hack/lib/version.sh sets the same ones).
+kube_ldflags() {
   local minor=${KUBERNETES_VERSION#v1.}
   minor=${minor%%.*}
-  # Without these the binary reports v0.0.0-master, and clients that check
-  # the server version (helm's chart kubeVersion constraints) reject it.
-  # Same variables kubernetes' hack/lib/version.sh sets.
   local v ldflags="$GO_LDFLAGS_BASE"
   for v in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
     ldflags+=" -X $v.gitVersion=$KUBERNETES_VERSION -X $v.gitMajor=1 -X $v.gitMinor=$minor -X $v.gitTreeState=clean"
   done
+  echo "$ldflags"
+}
+
+# The node's components, from kube-apiserver's module graph (same versions, so its build
+# cache serves every shared package), and kubectl for the people and tests that use it. The kubelet stays at the API server's version: v1.37
+# still falls back to its own cgroupDriver with containerd 1.6 (no RuntimeConfig RPC).
+build_kube-node() {
+  local k=k8s.io/kubernetes/cmd
+  build_wrapped kube-node k8s.io/kubernetes "$KUBERNETES_VERSION" \
+    $k/kube-controller-manager k8s.io/ "$(kube_staging_version)" "$(kube_ldflags)" \
+    $k/kube-scheduler $k/kube-proxy $k/kubelet $k/kubectl
+}
+
+build_crictl() {
+  GOBIN="$BIN_DIR" go install "${GO_BUILD_FLAGS[@]}" -ldflags="$GO_LDFLAGS_BASE" \
+    "sigs.k8s.io/cri-tools/cmd/crictl@$CRICTL_VERSION"
+}
+
+# A module with one main package of ours (tests/infra/cluster/NAME/main.go): go mod tidy
+# resolves what it imports, REQUIRE pins the one upstream module it is built from.
+#   build_own_main NAME [REQUIRE]
+build_own_main() {
+  local name=$1 require=${2:-}
+  local dir="$SRC_DIR/$name"
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$SCRIPT_DIR/cluster/$name/main.go" "$dir/main.go"
+  {
+    echo "// Generated by tests/infra/tools.sh; safe to delete."
+    echo "module evh.local/tools/$name"
+    echo
+    echo "go 1.24"
+    [[ -z "$require" ]] || printf '\nrequire %s\n' "$require"
+  } >"$dir/go.mod"
+  (cd "$dir" && go mod tidy)
+  (cd "$dir" && go build "${GO_BUILD_FLAGS[@]}" -ldflags="$GO_LDFLAGS_BASE" -o "$BIN_DIR/$name.tmp" .)
+  mv -f "$BIN_DIR/$name.tmp" "$BIN_DIR/$name"
+}
+
+# CoreDNS with only the plugins cluster DNS needs: upstream's main links every plugin
+# (cloud DNS providers included), three times the build.
+build_coredns() { build_own_main coredns "github.com/coredns/coredns $COREDNS_VERSION"; }
+
+# The pod sandbox's pause process (no registry to pull registry.k8s.io/pause from).
+build_pause() { build_own_main pause; }
+
+build_kube-apiserver() {
+  # Without the version variables the binary reports v0.0.0-master, and clients that check
+  # the server version (helm's chart kubeVersion constraints) reject it.
   build_wrapped kube-apiserver k8s.io/kubernetes "$KUBERNETES_VERSION" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/ "$(kube_staging_version)" "$ldflags"
+    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/ "$(kube_staging_version)" "$(kube_ldflags)"
 }
 
 build_etcd() {
@@ -274,7 +351,7 @@ build_one() {
   # One line per real build; the first line for a tool on a fresh cache is
   # its cold-build time (later tools reuse modules the earlier ones fetched).
   printf '%s\t%s\t%s\t%ss\t%s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$tool" "$(tool_version "$tool")" \
-    "$took" "$(du -sh "$(readlink -f "$BIN_DIR/$tool")" | cut -f1)" >>"$BUILD_TIMES"
+    "$took" "$(cd "$BIN_DIR" && du -shcL $(tool_bins "$tool") | tail -n1 | cut -f1)" >>"$BUILD_TIMES"
   log "$tool: built in ${took}s"
 }
 
@@ -470,6 +547,7 @@ main() {
   shift || true
   local tools=("$@")
   ((${#tools[@]} > 0)) || tools=("${ALL_TOOLS[@]}")
+  [[ "${tools[0]:-}" != cluster ]] || tools=("${CLUSTER_TOOLS[@]}")
   case "$cmd" in
     build)
       setup_go
@@ -487,7 +565,7 @@ main() {
     path) echo "$BIN_DIR" ;;
     list)
       local t
-      for t in "${ALL_TOOLS[@]}"; do printf '%s\t%s\n' "$t" "$(tool_version "$t")"; done
+      for t in "${KNOWN_TOOLS[@]}"; do printf '%s\t%s\n' "$t" "$(tool_version "$t")"; done
       ;;
     *)
       awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" >&2

@@ -28,10 +28,9 @@ test('a pending claim of our class gets a PV bound to it, on one folder, pinned 
   });
   assert.equal(pv?.spec?.hostPath?.path, '/cache/volumes/evh_data-kafka-0_u1');
   assert.equal(pv?.spec?.capacity?.storage, '2Gi');
-  assert.deepEqual(
-    pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.values,
-    ['evh-node'],
-  );
+  assert.deepEqual(pv?.spec?.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.values, [
+    'evh-node',
+  ]);
 });
 
 test('claims of another class, bound or not pending get nothing', () => {

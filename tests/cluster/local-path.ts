@@ -50,9 +50,7 @@ export function planVolume(
         required: {
           nodeSelectorTerms: [
             {
-              matchExpressions: [
-                { key: 'kubernetes.io/hostname', operator: 'In', values: [options.node] },
-              ],
+              matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [options.node] }],
             },
           ],
         },
@@ -78,9 +76,7 @@ export function releasedPath(pv: V1PersistentVolume, options: LocalPathOptions):
   if (pv.metadata?.annotations?.[PROVISIONED_BY] !== PROVISIONER) return undefined;
   if (pv.status?.phase !== 'Released' && pv.status?.phase !== 'Failed') return undefined;
   if (pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return undefined;
-  const path = pv.spec?.hostPath?.path;
-  if (!path || !path.startsWith(`${options.dir}/`) || path.slice(options.dir.length + 1).includes('/')) {
-    return undefined;
-  }
-  return path;
+  const path = pv.spec?.hostPath?.path ?? '';
+  const inside = path.startsWith(`${options.dir}/`) ? path.slice(options.dir.length + 1) : '';
+  return inside === '' || inside.includes('/') ? undefined : path;
 }

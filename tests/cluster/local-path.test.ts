@@ -45,7 +45,14 @@ test('only a released PV of ours, on a folder directly inside dir, is reclaimed'
   assert.equal(releasedPath(pv, options), undefined, 'not released yet');
   pv.status = { phase: 'Released' };
   assert.equal(releasedPath(pv, options), '/cache/volumes/evh_data-kafka-0_u1');
-  for (const path of ['/etc', '/cache/volumes/../etc', '/cache/volumes/a/b', '/cache/volumes']) {
+  for (const path of [
+    '/etc',
+    '/cache/volumes/../etc',
+    '/cache/volumes/a/b',
+    '/cache/volumes',
+    '/cache/volumes/..',
+    '/cache/volumes/.',
+  ]) {
     assert.equal(releasedPath({ ...pv, spec: { ...pv.spec, hostPath: { path } } }, options), undefined, path);
   }
   assert.equal(releasedPath({ ...pv, metadata: { name: 'other' } }, options), undefined, 'not ours');

@@ -78,5 +78,6 @@ export function releasedPath(pv: V1PersistentVolume, options: LocalPathOptions):
   if (pv.spec?.persistentVolumeReclaimPolicy !== 'Delete') return undefined;
   const path = pv.spec?.hostPath?.path ?? '';
   const inside = path.startsWith(`${options.dir}/`) ? path.slice(options.dir.length + 1) : '';
-  return inside === '' || inside.includes('/') ? undefined : path;
+  const unsafe = inside === '' || inside === '.' || inside === '..' || inside.includes('/');
+  return unsafe ? undefined : path;
 }

@@ -1,0 +1,105 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRedis, type Redis } from '@evh/redis';
+
+// biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the service answered.
+type Json = any;
+
+const bin = join(
+  process.env.EVH_CACHE ?? join(process.env.HOME ?? '/root', '.cache/event-horizon'),
+  'tools/bin',
+);
+
+/** The release under test (tests/kube/run.sh installs it). */
+export const namespace = required('EVH_KUBE_NAMESPACE');
+export const release = process.env.EVH_KUBE_RELEASE ?? 'evh';
+export const mode = process.env.EVH_KUBE_MODE ?? 'full';
+/** The repository (this file runs from tests/dist/kube). */
+export const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set: run the system tests with make kube-test`);
+  return value;
+}
+
+export function kubectl(args: string[], input?: string): string {
+  return execFileSync(join(bin, 'kubectl'), ['-n', namespace, ...args], {
+    encoding: 'utf8',
+    input,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+}
+
+export function helm(args: string[]): string {
+  return execFileSync(join(bin, 'helm'), ['-n', namespace, ...args], {
+    encoding: 'utf8',
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 << 20,
+  });
+}
+
+export function kubectlJson(args: string[]): Json {
+  return JSON.parse(kubectl([...args, '-o', 'json']));
+}
+
+/** A Service's ClusterIP address: the host reaches it through kube-proxy's rules. */
+export function serviceUrl(component: string, port: number): string {
+  const ip = kubectl([
+    'get',
+    'service',
+    `${release}-${component}`,
+    '-o',
+    'jsonpath={.spec.clusterIP}',
+  ]).trim();
+  return `http://${ip}:${port}`;
+}
+
+export const ingestUrl = () => serviceUrl('ingest', 3000);
+export const reporterUrl = () => serviceUrl('reporter', 3001);
+
+export async function request(
+  url: string,
+  init: RequestInit & { json?: unknown } = {},
+): Promise<{ status: number; json: Json }> {
+  const { json, ...rest } = init;
+  const res = await fetch(url, {
+    ...rest,
+    headers: json === undefined ? rest.headers : { 'content-type': 'application/json', ...rest.headers },
+    body: json === undefined ? rest.body : JSON.stringify(json),
+    signal: rest.signal ?? AbortSignal.timeout(10_000),
+  });
+  const text = await res.text();
+  let parsed: Json = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {}
+  return { status: res.status, json: parsed };
+}
+
+/** The release's own Redis (no key prefix in the chart's defaults). */
+export async function releaseRedis(): Promise<Redis> {
+  const redis = createRedis({ url: `redis${serviceUrl('redis', 6379).slice(4)}`, name: 'kube-test' });
+  await redis.connect();
+  return redis;
+}
+
+export function pods(component: string): Json[] {
+  return kubectlJson([
+    'get',
+    'pods',
+    '-l',
+    `app.kubernetes.io/instance=${release},app.kubernetes.io/component=${component}`,
+  ]).items;
+}
+
+export function readyPods(component: string): Json[] {
+  return pods(component).filter(
+    (p: Json) =>
+      !p.metadata.deletionTimestamp &&
+      p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True'),
+  );
+}

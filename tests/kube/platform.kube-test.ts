@@ -1,0 +1,103 @@
+// The seed-004 contract, a crash grouped into an issue and an upload job, through the
+// Services of a release installed with `helm install` on the real one-node cluster.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { randomName, waitFor } from '@evh/testing';
+import { ingestUrl, readyPods, reporterUrl, request } from './kube-fixture.js';
+
+test('every component of the release is Ready, the consumer and the stores included', () => {
+  for (const component of ['ingest', 'consumer', 'reporter', 'controller', 'kafka', 'redis', 'objectstore']) {
+    assert.ok(readyPods(component).length >= 1, `no Ready ${component} pod`);
+  }
+});
+
+test('events posted to the ingest Service are read back processed, in order per user', async () => {
+  const ingest = ingestUrl();
+  const reporter = reporterUrl();
+  const users = [randomName('u'), randomName('u')];
+  const ids: string[] = [];
+  for (const userId of users) {
+    for (let seq = 1; seq <= 10; seq++) {
+      const eventId = `${userId}-${seq}`;
+      const res = await request(`${ingest}/events`, {
+        method: 'POST',
+        json: { eventId, userId, type: 'page_view', payload: { seq } },
+      });
+      assert.equal(res.status, 202, JSON.stringify(res.json));
+      assert.equal(res.json.eventId, eventId);
+      ids.push(eventId);
+    }
+  }
+  for (const eventId of ids) {
+    const state = await waitFor(
+      `event ${eventId} processed`,
+      async () => {
+        const res = await request(`${reporter}/v1/events/${eventId}`);
+        return res.status === 200 ? res.json : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
+    assert.equal(state.status, 'processed', JSON.stringify(state));
+  }
+});
+
+test('two crashes with one stack trace become one issue with two events', async () => {
+  const ingest = ingestUrl();
+  const reporter = reporterUrl();
+  const projectId = randomName('kube-crash');
+  const crash = {
+    projectId,
+    severity: 'error',
+    message: 'Disk full on /var',
+    stacktrace: [
+      { file: 'Crash.java', method: 'crashyMethod', line: 10 },
+      { file: 'Main.java', method: 'main', line: 5 },
+    ],
+    metadata: { pod: 'test' },
+  };
+  for (let i = 0; i < 2; i++) {
+    const res = await request(`${ingest}/v1/crashes`, { method: 'POST', json: crash });
+    assert.equal(res.status, 202, JSON.stringify(res.json));
+  }
+  const issue = await waitFor(
+    'the issue to count 2 events',
+    async () => {
+      const res = await request(`${reporter}/v1/projects/${projectId}/issues/1`);
+      return res.status === 200 && res.json.count === 2 ? res.json : undefined;
+    },
+    { timeoutMs: 60_000, intervalMs: 250 },
+  );
+  assert.equal(issue.title, 'Disk full on /var');
+  const list = await request(`${reporter}/v1/projects/${projectId}/issues`);
+  assert.equal(list.json.total, 1);
+});
+
+test('an uploaded log file is stored in the object store and its job completes', async () => {
+  const lines = Array.from(
+    { length: 500 },
+    (_, i) =>
+      `2026-12-02T0${i % 10}:00:00Z ${i % 7 === 0 ? 'ERROR' : 'INFO'} payments user${i % 13} payment ${i} done`,
+  );
+  const form = new FormData();
+  form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/plain' }), 'payments.log');
+  const res = await fetch(`${ingestUrl()}/api/v1/files/upload`, {
+    method: 'POST',
+    body: form,
+    signal: AbortSignal.timeout(30_000),
+  });
+  const body = (await res.json()) as { job_id?: string; message?: string };
+  assert.equal(res.status, 202, body.message);
+  const reporter = reporterUrl();
+  const job = await waitFor(
+    'the upload job to complete',
+    async () => {
+      const r = await request(`${reporter}/api/v1/jobs/${body.job_id}`);
+      if (r.json?.status === 'failed') throw new Error(`job failed: ${r.json.error}`);
+      return r.json?.status === 'completed' ? r.json : undefined;
+    },
+    { timeoutMs: 120_000, intervalMs: 500 },
+  );
+  assert.equal(job.status, 'completed');
+  const summary = await request(`${reporter}/api/v1/jobs/${body.job_id}/summary`);
+  assert.equal(summary.status, 200, JSON.stringify(summary.json));
+});

@@ -113,3 +113,8 @@ image: build
 	bash tests/infra/cluster.sh install
 	if bash tests/infra/cluster.sh status >/dev/null 2>&1; then \
 	  eval "$$(bash tests/infra/cluster.sh env)"; fi; bash scripts/image/build.sh
+
+# The system tests on that cluster (tests/kube/run.sh): helm install of the whole platform,
+# then the contract, quotas, the autoscaler, pods deleted under load, upgrade and uninstall.
+kube-test: kube-install build
+	bash tests/kube/run.sh full

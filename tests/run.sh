@@ -53,5 +53,28 @@ if [[ -n ${TEST_FILTER:-} ]]; then
   mapfile -t files < <(printf '%s\n' "${files[@]}" | grep -E -- "$TEST_FILTER")
 fi
 echo "running ${#files[@]} test files"
+status=0
 node --enable-source-maps --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-1}" \
-  --test-timeout=300000 "${files[@]}"
+  --test-timeout=300000 "${files[@]}" 2>&1 | tee "$run/node-tests.log" || status=1
+
+# The platform in a real one-node cluster (tests/kube/run.sh bounded: helm install, the
+# contract, quotas, a consumer and an ingest pod deleted under load), whenever this machine can
+# run one. EVH_KUBE_TEST=off skips it, =on fails when it cannot run. The test infra above is
+# stopped first: the cluster runs its own Kafka and Redis.
+kube_mode=${EVH_KUBE_TEST:-auto}
+[[ -z ${TEST_FILTER:-} || $kube_mode == on ]] || kube_mode=off
+if [[ $kube_mode != off ]]; then
+  stop_infra
+  if reason=$(bash tests/infra/cluster.sh can-run 2>&1); then
+    bash tests/kube/run.sh bounded 2>&1 | tee "$run/kube-tests.log" || status=1
+  elif [[ $kube_mode == on ]]; then
+    echo "EVH_KUBE_TEST=on but the cluster cannot run here: $reason" >&2
+    status=1
+  else
+    echo "skipping the cluster tests: $reason"
+  fi
+fi
+# One closing line for both runs of the test runner.
+count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$run"/node-tests.log "$run"/kube-tests.log 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
+echo "$(count pass) passed, $(count fail) failed"
+exit "$status"

@@ -13,6 +13,7 @@
 #                                        # keeps the state (etcd, imported images) for a fast start
 #   bash tests/infra/cluster.sh clean    # stop, then delete the state too
 #   bash tests/infra/cluster.sh check-host  # exit 1, listing what is left on the host, if anything
+#   bash tests/infra/cluster.sh can-run  # exit 0 when this machine can run the cluster, else says why
 #
 # The node has an address of its own, 10.250.0.1 on the bridge evh-node0 that this script
 # makes: the API server, the kubelet and NodePorts listen there, never on the host's network.
@@ -313,6 +314,20 @@ cmd_check_host() {
   echo "nothing of the cluster is left on the host"
 }
 
+# What `make test` asks before its cluster phase: root, Linux with cgroups, a Go toolchain to
+# build the components, and a kernel that lets us make a bridge.
+cmd_can_run() {
+  ((EUID == 0)) || { echo "not root"; return 1; }
+  [[ $(uname -s) == Linux && -d /sys/fs/cgroup ]] || { echo "not Linux with cgroups"; return 1; }
+  command -v go >/dev/null || [[ -x /usr/local/go/bin/go ]] || { echo "no Go toolchain"; return 1; }
+  command -v apt-get >/dev/null || [[ -x /usr/bin/containerd ]] || { echo "no apt-get and no containerd"; return 1; }
+  if ! ip link show "$NODE_BRIDGE" >/dev/null 2>&1; then
+    ip link add evh-probe0 type bridge 2>/dev/null || { echo "cannot create a network bridge"; return 1; }
+    ip link del evh-probe0
+  fi
+  echo "this machine can run the one-node cluster"
+}
+
 # ---------------------------------------------------------------------------------------------
 # start / stop
 # ---------------------------------------------------------------------------------------------
@@ -433,6 +448,7 @@ case "${1:-}" in
   env) cmd_env ;;
   wait-dns) shift; cmd_wait_dns "$@" ;;
   check-host) cmd_check_host ;;
+  can-run) cmd_can_run ;;
   clean) cmd_stop; rm -rf "$C" ;;
   *) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}" >&2; exit 2 ;;
 esac

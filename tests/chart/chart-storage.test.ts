@@ -1,36 +1,16 @@
-// Issue 10, items 10 and 3: with the chart's default values every service that stores files
-// can write its data folder (a volume mounted there, the pod running as the image's user,
-// the image's folder owned by that user), and the chart's own Redis persists with an AOF.
+// Issue 10, items 10 and 3: every service that stores files can write its data folder (a
+// volume mounted there, the pod running as the image's user, the image's folder owned by that
+// user), with the chart's object store (the default) and without it, when the files really go
+// there; and the chart's own Redis persists with an AOF.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, posix } from 'node:path';
 import { test } from 'node:test';
-import { randomName } from '@evh/testing';
-import {
-  KubeConfig,
-  type KubernetesObject,
-  KubernetesObjectApi,
-  PatchStrategy,
-  type V1Container,
-  type V1PodSpec,
-} from '@kubernetes/client-node';
+import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
+import { workloads } from './chart-objects.js';
 import { parseDockerfile } from './dockerfile.js';
 import { renderChart, root } from './helm-chart.js';
-
-interface Workload {
-  kind: string;
-  name: string;
-  pod: V1PodSpec;
-}
-
-function workloads(objects: KubernetesObject[]): Workload[] {
-  return objects
-    .filter((o) => o.kind === 'Deployment' || o.kind === 'StatefulSet')
-    .map((o) => {
-      const pod = (o as { spec: { template: { spec: V1PodSpec } } }).spec.template.spec;
-      return { kind: o.kind ?? '', name: o.metadata?.name ?? '', pod };
-    });
-}
+import { dryRunApply, withNamespace } from './kube-dry-run.js';
 
 /** The services whose main.ts opens the object store: they write files when S3 is not set. */
 function servicesThatStoreFiles(): string[] {
@@ -75,11 +55,20 @@ test("the image's data folder belongs to the image's user, a number", () => {
   if (owned.group !== undefined) assert.equal(owned.group, image.group ?? image.user);
 });
 
-test("with default values every container that stores files has a writable volume at its data folder and runs as the image's user", () => {
+for (const [label, set] of [
+  ['default values (the object store)', []],
+  ['local storage (objectStore.enabled=false)', ['objectStore.enabled=false']],
+] as const) {
+  test(`with ${label} every container that stores files has a writable volume at its data folder and runs as the image's user`, () => {
+    checkDataFolders(renderChart('event-horizon', [...set]));
+  });
+}
+
+function checkDataFolders(objects: ReturnType<typeof renderChart>): void {
   const storing = servicesThatStoreFiles();
   assert.deepEqual(storing, ['consumer', 'ingest']);
   const seen = new Set<string>();
-  for (const w of workloads(renderChart('event-horizon')).filter((w) => w.kind === 'Deployment')) {
+  for (const w of workloads(objects).filter((w) => w.kind === 'Deployment')) {
     const pod = w.pod;
     for (const c of pod.containers) {
       const service = serviceOf(c);
@@ -109,7 +98,7 @@ test("with default values every container that stores files has a writable volum
     }
   }
   assert.deepEqual([...seen].sort(), storing, 'each service that stores files has a Deployment');
-});
+}
 
 test('storage.local.persistence: the ingest and consumer pods share one ReadWriteMany claim', () => {
   const objects = renderChart('event-horizon', ['storage.local.persistence.enabled=true']);
@@ -133,9 +122,9 @@ test('storage.local.persistence: the ingest and consumer pods share one ReadWrit
   );
 });
 
-test("redis.server.enabled: the chart's Redis persists with an AOF on a claim, and the services use it", () => {
-  const objects = renderChart('event-horizon', ['redis.server.enabled=true']);
-  const sts = objects.find((o) => o.kind === 'StatefulSet') as
+test("redis.server.enabled (the default): the chart's Redis persists with an AOF on a claim, and the services use it", () => {
+  const objects = renderChart('event-horizon');
+  const sts = objects.find((o) => o.kind === 'StatefulSet' && o.metadata?.name === 'evh-redis') as
     | { spec: { template: { spec: V1PodSpec }; volumeClaimTemplates: { metadata: { name: string } }[] } }
     | undefined;
   assert.ok(sts, 'a StatefulSet for Redis');
@@ -158,28 +147,16 @@ test("redis.server.enabled: the chart's Redis persists with an AOF on a claim, a
     assert.equal(url, 'redis://evh-redis:6379', w.name);
   }
   assert.ok(objects.some((o) => o.kind === 'Service' && o.metadata?.name === 'evh-redis'));
-  const off = renderChart('event-horizon');
-  assert.equal(off.filter((o) => o.kind === 'StatefulSet').length, 0, 'off by default');
+  const off = renderChart('event-horizon', ['redis.server.enabled=false', 'redis.url=redis://mine:6379']);
+  assert.ok(!off.some((o) => o.metadata?.name === 'evh-redis'), 'nothing of it when off');
 });
 
-test('the optional Redis and the shared data claim are accepted by a real kube-apiserver (server-side dry run)', async () => {
-  const kc = new KubeConfig();
-  kc.loadFromFile(
-    process.env.KUBECONFIG ?? assert.fail('KUBECONFIG is not set: run the tests with `make test`'),
-  );
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  const namespace = randomName('chart').toLowerCase();
-  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  try {
+test('local storage on the shared data claim is accepted by a real kube-apiserver (server-side dry run)', async () => {
+  await withNamespace(async (api, namespace) => {
     const objects = renderChart(namespace, [
-      'redis.server.enabled=true',
+      'objectStore.enabled=false',
       'storage.local.persistence.enabled=true',
     ]).filter((o) => o.kind !== 'CustomResourceDefinition');
-    for (const object of objects) {
-      object.metadata = { ...object.metadata, namespace };
-      await api.patch(object, undefined, 'All', 'evh-chart-test', true, PatchStrategy.ServerSideApply);
-    }
-  } finally {
-    await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  }
+    await dryRunApply(api, namespace, objects);
+  });
 });

@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { randomName } from '@evh/testing';
-import { KubeConfig, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { chart, helm, renderChart, root } from './helm-chart.js';
+import { dryRunApply, withNamespace } from './kube-dry-run.js';
 
 test('helm lint passes', () => {
   assert.match(helm(['lint', chart]), /0 chart\(s\) failed/);
@@ -34,31 +33,21 @@ test('the chart carries the generated CRD and the same RBAC rules as manifests/'
 });
 
 test('every rendered object is accepted by a real kube-apiserver (server-side dry run)', async () => {
-  const kc = new KubeConfig();
-  kc.loadFromFile(
-    process.env.KUBECONFIG ?? assert.fail('KUBECONFIG is not set: run the tests with `make test`'),
-  );
-  const api = KubernetesObjectApi.makeApiClient(kc);
-  const namespace = randomName('chart').toLowerCase();
-  await api.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  try {
+  await withNamespace(async (api, namespace) => {
     const objects = renderChart(namespace);
     assert.deepEqual([...new Set(objects.map((o) => o.kind))].sort(), [
       'ConfigMap',
       'CustomResourceDefinition',
       'Deployment',
+      'NetworkPolicy',
+      'PodDisruptionBudget',
       'Role',
       'RoleBinding',
+      'Secret',
       'Service',
       'ServiceAccount',
+      'StatefulSet',
     ]);
-    for (const object of objects) {
-      if (object.kind !== 'CustomResourceDefinition') object.metadata = { ...object.metadata, namespace };
-      // Server-side apply with dryRun=All: validated and admitted by the API server, stored
-      // nowhere, and indifferent to the CRD already existing (the controller tests install it).
-      await api.patch(object, undefined, 'All', 'evh-chart-test', true, PatchStrategy.ServerSideApply);
-    }
-  } finally {
-    await api.delete({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
-  }
+    await dryRunApply(api, namespace, objects);
+  });
 });

@@ -264,3 +264,14 @@ livenessProbe:
   periodSeconds: 10
   failureThreshold: 6
 {{- end -}}
+
+{{/*
+What happens to a StatefulSet's claims (Kafka, Redis, the object store) on helm uninstall:
+deleted with it unless persistence.retainOnUninstall, so an uninstall leaves nothing behind.
+Scaling down keeps them.
+*/}}
+{{- define "evh.claimRetention" -}}
+persistentVolumeClaimRetentionPolicy:
+  whenDeleted: {{ ternary "Retain" "Delete" .Values.persistence.retainOnUninstall }}
+  whenScaled: Retain
+{{- end -}}

@@ -80,9 +80,10 @@ export async function request(
   return { status: res.status, json: parsed };
 }
 
-/** The release's own Redis (no key prefix in the chart's defaults). */
+/** The release's own Redis (no key prefix in the chart's defaults), through its pod's address: its Service is headless. */
 export async function releaseRedis(): Promise<Redis> {
-  const redis = createRedis({ url: `redis${serviceUrl('redis', 6379).slice(4)}`, name: 'kube-test' });
+  const ip = kubectl(['get', 'pod', `${release}-redis-0`, '-o', 'jsonpath={.status.podIP}']).trim();
+  const redis = createRedis({ url: `redis://${ip}:6379`, name: 'kube-test' });
   await redis.connect();
   return redis;
 }

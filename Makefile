@@ -34,9 +34,12 @@ install: node_modules/.package-lock.json
 	bash tests/infra/kafka.sh install
 	bash tests/infra/redis.sh install
 
-# What only the tests need on top: the browser for the upload page test.
+# What only the tests need on top: the browser for the upload page test, and the host packages
+# of the one-node cluster (containerd, runc, CNI plugins, umoci, skopeo), which the image test
+# and the bounded system test use (only where that cluster can run: root, Linux, Go).
 test-install: install
 	bash tests/infra/chromium.sh install
+	if bash tests/infra/cluster.sh can-run >/dev/null; then bash tests/infra/cluster.sh install; fi
 
 build: node_modules/.package-lock.json
 	npx tsc -b

@@ -77,4 +77,6 @@ fi
 # One closing line for both runs of the test runner.
 count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$run"/node-tests.log "$run"/kube-tests.log 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
 echo "$(count pass) passed, $(count fail) failed"
+# A phase can fail before any test of it ran (a build, helm install): say which, not just "0 failed".
+[[ $status == 0 ]] || echo "make test failed: see the first error above (the cluster phase's log: $run/kube-tests.log)" >&2
 exit "$status"

@@ -545,9 +545,12 @@ smoke_stop_kube() {
 main() {
   local cmd=${1:-}
   shift || true
-  local tools=("$@")
+  # "cluster" stands for the one-node cluster's tools, wherever it is in the list.
+  local tools=() arg
+  for arg in "$@"; do
+    if [[ $arg == cluster ]]; then tools+=("${CLUSTER_TOOLS[@]}"); else tools+=("$arg"); fi
+  done
   ((${#tools[@]} > 0)) || tools=("${ALL_TOOLS[@]}")
-  [[ "${tools[0]:-}" != cluster ]] || tools=("${CLUSTER_TOOLS[@]}")
   case "$cmd" in
     build)
       setup_go

@@ -2,7 +2,7 @@
 # `make bench`: starts its own Kafka and Redis (fresh, bench ports), runs each benchmark
 # script, which starts the services it measures and writes its section of docs/benchmarks.md.
 # redis-aof starts its own three Redis servers (BENCH_REDIS_PORT+1..+3) and needs neither;
-# `BENCH=redis-aof` alone starts no Kafka. BENCH_RUN_DIR moves the run folder (on a real disk:
+# `BENCH=redis-aof` alone starts no Kafka. kube (tests/kube/run.sh full) brings its own cluster. BENCH_RUN_DIR moves the run folder (on a real disk:
 # on tmpfs an fsync costs nothing).
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -11,7 +11,7 @@ run="${BENCH_RUN_DIR:-$root/.run/bench}"
 kafka_port=${BENCH_KAFKA_PORT:-29092}
 redis_port=${BENCH_REDIS_PORT:-26379}
 
-all_benches="pipeline k6 crashes fairness jobs logs redis-aof drain"
+all_benches="pipeline k6 crashes fairness jobs logs redis-aof drain kube"
 # BENCH=<name> (or a space-separated list) runs those; by default all of them run.
 benches=${BENCH:-$all_benches}
 
@@ -58,7 +58,8 @@ stop_infra
 rm -rf "$run"
 mkdir -p "$run"
 export BENCH_RUN_DIR="$run" BENCH_AOF_REDIS_PORT=${BENCH_AOF_REDIS_PORT:-$((redis_port + 1))}
-if [[ " $benches " != " redis-aof " ]]; then
+# redis-aof and kube (a cluster of its own) need no Kafka or Redis here.
+if [[ -n $(tr ' ' '\n' <<<"$benches" | grep -vxE 'redis-aof|kube|') ]]; then
   bash tests/infra/redis.sh start "$run" "$redis_port"
   bash tests/infra/kafka.sh start "$run" "$kafka_port"
 fi

@@ -4,8 +4,8 @@ import { randomName, waitFor } from '@evh/testing';
 import { releaseRedis } from './kube-fixture.js';
 
 export interface LoadResult {
-  /** Each user's accepted event ids, in seq order. */
-  accepted: Map<string, string[]>;
+  /** Each user's accepted seqs, in order (event ids are `<userId>-<seq>`). */
+  accepted: Map<string, number[]>;
   /** Requests that got no 202 (a reset, a 503 from a pod going away) and were sent again. */
   retried: number;
   durationMs: number;
@@ -21,15 +21,15 @@ export async function runEventLoad(
   options: { users: number; durationMs: number; actions?: { atMs: number; run: () => unknown }[] },
 ): Promise<LoadResult> {
   const prefix = randomName('load');
-  const accepted = new Map<string, string[]>();
+  const accepted = new Map<string, number[]>();
   let retried = 0;
   const started = Date.now();
   const stopAt = started + options.durationMs;
   let url = ingestUrl();
   const user = async (index: number) => {
     const userId = `${prefix}-u${index}`;
-    const ids: string[] = [];
-    accepted.set(userId, ids);
+    const seqs: number[] = [];
+    accepted.set(userId, seqs);
     for (let seq = 1; Date.now() < stopAt; seq++) {
       const eventId = `${userId}-${seq}`;
       for (;;) {
@@ -48,7 +48,7 @@ export async function runEventLoad(
         await sleep(200);
         if (Date.now() > stopAt + 60_000) throw new Error(`${eventId} was never accepted`);
       }
-      ids.push(eventId);
+      seqs.push(seq);
     }
   };
   const actions = (options.actions ?? []).map(async ({ atMs, run }) => {
@@ -68,7 +68,8 @@ export interface Verdict {
 }
 
 /**
- * Compares what was accepted with each user's processed-order list in the release's Redis,
+ * Compares what was accepted with each user's processed-order list (the seqs in the order the
+ * consumer applied them) in the release's Redis,
  * once every accepted event is there (or `timeoutMs` passed): lost = accepted but never
  * processed, duplicated = processed more than once.
  */
@@ -77,13 +78,13 @@ export async function verifyProcessed(load: LoadResult, timeoutMs = 120_000): Pr
   try {
     const read = async () => {
       const verdict: Verdict = { accepted: 0, lost: 0, duplicated: 0, outOfOrder: 0 };
-      for (const [userId, ids] of load.accepted) {
-        const processed = await redis.lrange(pipelineKeys.order(userId), 0, -1);
-        verdict.accepted += ids.length;
+      for (const [userId, seqs] of load.accepted) {
+        const processed = (await redis.lrange(pipelineKeys.order(userId), 0, -1)).map(Number);
+        verdict.accepted += seqs.length;
         const seen = new Set(processed);
         verdict.duplicated += processed.length - seen.size;
-        verdict.lost += ids.filter((id) => !seen.has(id)).length;
-        const positions = ids.filter((id) => seen.has(id)).map((id) => processed.indexOf(id));
+        verdict.lost += seqs.filter((seq) => !seen.has(seq)).length;
+        const positions = seqs.filter((seq) => seen.has(seq)).map((seq) => processed.indexOf(seq));
         verdict.outOfOrder += positions.filter((p, i) => i > 0 && p < (positions[i - 1] ?? 0)).length;
       }
       return verdict;

@@ -20,6 +20,8 @@ export const stackFrameSchema = z.looseObject({
   file: z.string({ error: 'must be a string' }).min(1, 'must be a non-empty string'),
   method: z.string({ error: 'must be a string' }).min(1, 'must be a non-empty string'),
   line: z.number({ error: 'must be a number' }).int('must be an integer').nonnegative().optional(),
+  /** Whether the frame is the application's own code (Sentry's in_app); grouping prefers those. */
+  inApp: z.boolean({ error: 'must be a boolean' }).optional(),
 });
 export type StackFrame = z.output<typeof stackFrameSchema>;
 

@@ -13,3 +13,19 @@ test('grouping uses the in-app frames when a report marks any, and all frames ot
   const plain = (s: typeof a) => ({ message: 'x', stacktrace: s.stacktrace.map(({ inApp: _, ...f }) => f) });
   assert.notEqual(fingerprint(plain(a)), fingerprint(plain(b)), 'without the flag every frame counts');
 });
+
+test('anonymous frames are told apart by their source line, else their line number', () => {
+  const top = (context: string | undefined, line: number) => ({
+    message: 'x',
+    stacktrace: [{ file: 'main.js', method: '?', line, ...(context ? { context } : {}) }],
+  });
+  assert.notEqual(fingerprint(top('capture()', 3)), fingerprint(top('reject()', 3)));
+  assert.equal(
+    fingerprint(top('capture()', 3)),
+    fingerprint(top('capture()', 9)),
+    'moved, same line of code',
+  );
+  assert.notEqual(fingerprint(top(undefined, 3)), fingerprint(top(undefined, 4)));
+  const named = (line: number) => ({ message: 'x', stacktrace: [{ file: 'main.js', method: 'run', line }] });
+  assert.equal(fingerprint(named(3)), fingerprint(named(4)), 'named frames group without their line');
+});

@@ -48,8 +48,19 @@ export function normalizeMessage(message: string): string {
     .trim();
 }
 
+/** Methods that name no function: top-level code, anonymous callbacks. */
+const ANONYMOUS = new Set(['?', '<anonymous>', '<unknown>', 'anonymous']);
+
+/**
+ * A frame as grouping sees it: file and method. Frames of no named function would all look
+ * alike (every top-level line of a file is `?`), so they add their source line when the
+ * report has it, else their line number.
+ */
 export function frameSignature(frame: StackFrame): string {
-  return `${normalizeFile(frame.file)}|${normalizeMethod(frame.method)}`;
+  const base = `${normalizeFile(frame.file)}|${normalizeMethod(frame.method)}`;
+  if (!ANONYMOUS.has(frame.method)) return base;
+  const where = frame.context?.trim() || frame.line;
+  return where === undefined ? base : `${base}|${where}`;
 }
 
 /**

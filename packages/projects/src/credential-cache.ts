@@ -10,12 +10,13 @@ export interface CredentialLookup {
   find(secret: string): Credential | undefined;
   /** False until the credentials were read once: then nothing can be told apart. */
   readonly loaded: boolean;
+  /** Re-reads now if the version moved (the writer's own cache, right after a change). */
+  refresh?(): Promise<void>;
 }
 
 export interface CredentialCache extends CredentialLookup {
   /** Reads the credentials once (so the first request sees them), then every refreshMs. */
   start(): Promise<void>;
-  /** Re-reads now if the version moved. */
   refresh(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -81,6 +81,10 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
     registerProjectRoutes(api, {
       projects: createProjectStore(deps.redis, { graceMs: deps.keyGraceMs ?? 24 * 60 * 60 * 1000 }),
       publicIngestUrl: deps.publicIngestUrl ?? deps.ingestUrl,
+      changed: async () => {
+        // Best effort: the periodic refresh catches up when this read fails.
+        await deps.auth.credentials.refresh?.().catch(() => undefined);
+      },
     });
     registerPipelineRoutes(api, deps.redis);
     registerCrashRoutes(api, createCrashStore(deps.redis));

@@ -54,12 +54,14 @@ function messageOf(event: Obj, excs: Obj[]): string {
   );
 }
 
-function frameOf(f: Obj): StackFrame & { inApp?: boolean } {
+function frameOf(f: Obj): StackFrame {
   const file = str(f.filename) ?? str(f.abs_path) ?? str(f.module) ?? '<unknown>';
   const method = str(f.function) ?? '<anonymous>';
-  const frame: StackFrame & { inApp?: boolean } = { file, method };
+  const frame: StackFrame = { file, method };
   if (typeof f.lineno === 'number' && Number.isInteger(f.lineno) && f.lineno >= 0) frame.line = f.lineno;
   if (typeof f.in_app === 'boolean') frame.inApp = f.in_app;
+  const context = str(f.context_line)?.trim();
+  if (context) frame.context = context.slice(0, 200);
   return frame;
 }
 
@@ -67,8 +69,8 @@ function frameOf(f: Obj): StackFrame & { inApp?: boolean } {
  * Ours are innermost first; Sentry sends each exception's frames oldest (outermost) first
  * and chained exceptions cause first, so both lists are walked backwards.
  */
-function framesOf(excs: Obj[]): (StackFrame & { inApp?: boolean })[] {
-  const out: (StackFrame & { inApp?: boolean })[] = [];
+function framesOf(excs: Obj[]): StackFrame[] {
+  const out: StackFrame[] = [];
   for (let i = excs.length - 1; i >= 0 && out.length < MAX_FRAMES; i--) {
     const st = excs[i]?.stacktrace;
     const frames = isObj(st) && Array.isArray(st.frames) ? st.frames.filter(isObj) : [];
@@ -107,7 +109,7 @@ export interface SentryCrash {
   eventId: string;
   severity: Severity;
   message: string;
-  stacktrace: (StackFrame & { inApp?: boolean })[];
+  stacktrace: StackFrame[];
   metadata: Record<string, unknown>;
   userId?: string;
 }

@@ -19,6 +19,12 @@ export interface ProjectRoutesDeps {
   projects: ProjectStore;
   /** The ingest's address as clients reach it: the host of every DSN. */
   publicIngestUrl: string;
+  /**
+   * Called after every change of keys: the reporter's own cache re-reads at once, so a key
+   * just shown works on the reporter from the next request (other replicas and the ingest
+   * follow within their refresh period).
+   */
+  changed?: () => Promise<void>;
 }
 
 /** `http://<key>@<host>/<number>`: Sentry's SDKs take only digits where the project goes. */
@@ -51,6 +57,7 @@ export function registerProjectRoutes(app: FastifyInstance, deps: ProjectRoutesD
     async (req, reply) => {
       const body = parseInput(createProjectBodySchema, req.body);
       const p = await projects.create(body);
+      await deps.changed?.();
       return reply.code(201).send({
         projectId: p.projectId,
         number: p.number,
@@ -109,6 +116,7 @@ export function registerProjectRoutes(app: FastifyInstance, deps: ProjectRoutesD
     async (req, reply) => {
       const { projectId } = parseInput(project, req.params);
       const issued = await found(projectId, projects.rotate(projectId));
+      await deps.changed?.();
       return reply.code(201).send({
         projectId,
         keyId: issued.keyId,
@@ -136,6 +144,7 @@ export function registerProjectRoutes(app: FastifyInstance, deps: ProjectRoutesD
       if (!(await projects.revoke(projectId, keyId))) {
         throw authErrors.KEY_NOT_FOUND(`project ${projectId} has no key ${keyId}`);
       }
+      await deps.changed?.();
       return reply.code(204).send();
     },
   );

@@ -18,6 +18,16 @@ REDIS_PORT=${REDIS_PORT:-6379}
 services=("ingest:${INGEST_PORT:-3000}" "reporter:${REPORTER_PORT:-3001}"
   "consumer:${CONSUMER_PORT:-3002}" "controller:${CONTROLLER_PORT:-3003}")
 
+# The reporter's admin token: made on the first `make up` (160 random bits, hex), kept in
+# .run/admin-token (mode 600, outside git) so later starts and scripts use the same one.
+admin_token() {
+  local file="$run/admin-token"
+  if [[ ! -s $file ]]; then
+    (umask 077 && od -An -N20 -tx1 /dev/urandom | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+
 start_service() {
   local name=$1 port=$2
   if pid_alive "$run/$name.pid"; then
@@ -28,8 +38,9 @@ start_service() {
   rm -f "$run/$name.pid"
   require_free_port "$port" "$name"
   # The command line names the service (node services/<name>/dist/src/main.js) and no other.
+  # AUTH is on as in production (AUTH=off make up for an open development stack).
   PORT=$port KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
-    KAFKAJS_NO_PARTITIONER_WARNING=1 \
+    KAFKAJS_NO_PARTITIONER_WARNING=1 ADMIN_TOKEN="$(admin_token)" AUTH="${AUTH:-on}" \
     nohup node --enable-source-maps "services/$name/dist/src/main.js" >>"$run/$name.log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
 }
@@ -87,6 +98,10 @@ up() {
     fi
   done
   status
+  echo
+  echo "admin token (also in ${run#"$root"/}/admin-token): $(admin_token)"
+  echo "create a project: curl -s -X POST localhost:${REPORTER_PORT:-3001}/v1/projects \\"
+  echo "  -H \"Authorization: Bearer \$(cat ${run#"$root"/}/admin-token)\" -H 'content-type: application/json' -d '{\"name\":\"my app\"}'"
 }
 
 status() {

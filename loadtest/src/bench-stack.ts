@@ -28,6 +28,8 @@ export async function benchStack(extraEnv: Record<string, string> = {}): Promise
     KAFKA_BROKERS: infra.kafkaBrokers.join(','),
     REDIS_URL: infra.redisUrl,
     REDIS_KEY_PREFIX: prefix,
+    // The benchmarks measure the pipeline, not authentication.
+    AUTH: 'off',
     EVENTS_TOPIC: topic,
     DLQ_TOPIC: `${topic}.dlq`,
     JOBS_TOPIC: `${topic}.jobs`,

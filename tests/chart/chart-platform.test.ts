@@ -339,7 +339,9 @@ test('with your own Kafka, Redis and S3 none of the chart backends render and th
       component,
     );
   }
-  assert.equal(objects.filter((o) => o.kind === 'StatefulSet' || o.kind === 'Secret').length, 0);
+  // The admin token's Secret is the reporter's, not a backend's: it stays.
+  const backendSecrets = objects.filter((o) => o.kind === 'Secret' && o.metadata?.name !== 'evh-admin-token');
+  assert.equal(objects.filter((o) => o.kind === 'StatefulSet').length + backendSecrets.length, 0);
   for (const w of workloads(objects)) {
     const c = mainContainer(w);
     assert.equal(envValue(c, 'KAFKA_BROKERS'), 'kafka-a.example:9092,kafka-b.example:9092', w.name);
@@ -419,4 +421,34 @@ test('helm install prints how to reach the ingest and reporter, and helm upgrade
     assert.equal(Buffer.from(given?.S3_ACCESS_KEY_ID ?? '', 'base64').toString(), 'given-access-key');
     assert.equal(given?.S3_SECRET_ACCESS_KEY, keys.S3_SECRET_ACCESS_KEY, 'the other key stays');
   });
+});
+
+test('auth (issue 13): on by default, the reporter reads a generated admin token from a Secret; values can set or switch it off', () => {
+  const secret = find<{ data: Record<string, string> }>(defaults, 'Secret', 'evh-admin-token');
+  const token = Buffer.from(secret?.data.ADMIN_TOKEN ?? '', 'base64').toString();
+  assert.match(token, /^[A-Za-z0-9]{40}$/, 'a random token');
+  const reporter = mainContainer(workload(defaults, 'evh-reporter'));
+  assert.equal(envValue(reporter, 'AUTH'), 'on');
+  assert.equal(
+    reporter.env?.find((e) => e.name === 'ADMIN_TOKEN')?.valueFrom?.secretKeyRef?.name,
+    'evh-admin-token',
+  );
+  const ingest = mainContainer(workload(defaults, 'evh-ingest'));
+  assert.equal(envValue(ingest, 'AUTH'), 'on');
+  assert.equal(envValue(ingest, 'EVENTS_REQUIRE_KEY'), 'false');
+
+  const given = renderChart(NAMESPACE, ['auth.adminToken=0123456789abcdef-given']);
+  const stored = find<{ data: Record<string, string> }>(given, 'Secret', 'evh-admin-token');
+  assert.equal(Buffer.from(stored?.data.ADMIN_TOKEN ?? '', 'base64').toString(), '0123456789abcdef-given');
+
+  const off = renderChart(NAMESPACE, ['auth.mode=off']);
+  assert.equal(find(off, 'Secret', 'evh-admin-token'), undefined);
+  const offReporter = mainContainer(workload(off, 'evh-reporter'));
+  assert.equal(envValue(offReporter, 'AUTH'), 'off');
+  assert.equal(
+    offReporter.env?.find((e) => e.name === 'ADMIN_TOKEN'),
+    undefined,
+  );
+  const short = helmResult(templateArgs(NAMESPACE, ['auth.adminToken=short']));
+  assert.notEqual(short.status, 0, 'a token under 16 characters is refused');
 });

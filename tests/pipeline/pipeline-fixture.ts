@@ -58,6 +58,8 @@ export async function startPipeline(
     EVENTS_PARTITIONS: '6',
     JOBS_TOPIC: `${topic}.jobs`,
     JOB_WORKERS_GROUP: `${group}-jobs`,
+    // Not about auth: a test that is passes AUTH=on (and ADMIN_TOKEN) in options.env.
+    AUTH: 'off',
     ...options.env,
   };
   const logger = createLogger('pipeline-test', 'silent');

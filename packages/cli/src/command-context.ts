@@ -12,4 +12,6 @@ export interface CommandContext {
   cpuCount: number;
   /** Long-running commands register what they open here; main.ts closes it on a signal. */
   shutdown: Shutdown;
+  /** The environment main.ts read (EVH_KEY, EVH_TOKEN); absent in tests that set none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }

@@ -46,6 +46,7 @@ async function main(argv: string[], shutdown: Shutdown): Promise<number> {
     nowMs: Date.now(),
     cpuCount: availableParallelism(),
     shutdown,
+    env: process.env,
   });
 }
 

@@ -48,15 +48,35 @@ export function normalizeMessage(message: string): string {
     .trim();
 }
 
+/** Methods that name no function: top-level code, anonymous callbacks. */
+const ANONYMOUS = new Set(['?', '<anonymous>', '<unknown>', 'anonymous']);
+
+/**
+ * A frame as grouping sees it: file and method. Frames of no named function would all look
+ * alike (every top-level line of a file is `?`), so they add their source line when the
+ * report has it, else their line number.
+ */
 export function frameSignature(frame: StackFrame): string {
-  return `${normalizeFile(frame.file)}|${normalizeMethod(frame.method)}`;
+  const base = `${normalizeFile(frame.file)}|${normalizeMethod(frame.method)}`;
+  if (!ANONYMOUS.has(frame.method)) return base;
+  const where = frame.context?.trim() || frame.line;
+  return where === undefined ? base : `${base}|${where}`;
+}
+
+/**
+ * The frames grouping looks at: the application's own when the report marks any (library
+ * and runtime frames differ between versions and deployments), else all.
+ */
+export function groupingFrames(stacktrace: readonly StackFrame[]): readonly StackFrame[] {
+  return stacktrace.some((f) => f.inApp === true) ? stacktrace.filter((f) => f.inApp === true) : stacktrace;
 }
 
 /** The grouping key of a crash: the same fingerprint means the same issue. */
 export function fingerprint(crash: Pick<CrashBody, 'stacktrace' | 'message'>): string {
+  const frames = groupingFrames(crash.stacktrace);
   const basis =
-    crash.stacktrace.length > 0
-      ? `frames:${crash.stacktrace.slice(0, MAX_FRAMES).map(frameSignature).join('\n')}`
+    frames.length > 0
+      ? `frames:${frames.slice(0, MAX_FRAMES).map(frameSignature).join('\n')}`
       : `message:${normalizeMessage(crash.message)}`;
   return createHash('sha1').update(basis).digest('hex');
 }
@@ -68,6 +88,7 @@ export function issueTitle(crash: Pick<CrashBody, 'stacktrace' | 'message'>): {
 } {
   const firstLine = crash.message.split('\n', 1)[0] ?? crash.message;
   const title = firstLine.length > 140 ? `${firstLine.slice(0, 139)}…` : firstLine;
-  const top = crash.stacktrace[0];
+  // Where the application's own code failed, when the report says which frames are its.
+  const top = groupingFrames(crash.stacktrace)[0];
   return { title, culprit: top ? `${top.method} (${top.file})` : '' };
 }

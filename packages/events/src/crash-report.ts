@@ -20,6 +20,10 @@ export const stackFrameSchema = z.looseObject({
   file: z.string({ error: 'must be a string' }).min(1, 'must be a non-empty string'),
   method: z.string({ error: 'must be a string' }).min(1, 'must be a non-empty string'),
   line: z.number({ error: 'must be a number' }).int('must be an integer').nonnegative().optional(),
+  /** Whether the frame is the application's own code (Sentry's in_app); grouping prefers those. */
+  inApp: z.boolean({ error: 'must be a boolean' }).optional(),
+  /** The source line itself (Sentry's context_line): tells anonymous frames apart in grouping. */
+  context: z.string({ error: 'must be a string' }).max(1024).optional(),
 });
 export type StackFrame = z.output<typeof stackFrameSchema>;
 

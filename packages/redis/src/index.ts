@@ -7,5 +7,6 @@ export * from './define-lua-script.js';
 export * from './job-keys.js';
 export * from './lua-scripts.js';
 export * from './pipeline-keys.js';
+export * from './project-keys.js';
 export * from './redis-env.js';
 export * from './redis-probe.js';

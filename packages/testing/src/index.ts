@@ -5,6 +5,7 @@ export * from './metric-value.js';
 export * from './own-server.js';
 export * from './random-name.js';
 export * from './raw-request.js';
+export * from './repo-root.js';
 export * from './service-process.js';
 export * from './temp-dir.js';
 export * from './test-env.js';

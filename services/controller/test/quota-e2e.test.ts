@@ -84,6 +84,8 @@ before(async () => {
     JOBS_TOPIC: `${topic}.jobs`,
     EVENTS_PARTITIONS: '3',
     STORAGE_DIR: tempDir('evh-e2e-'),
+    // Quotas by the projectId in the body, as before projects had keys; not about auth.
+    AUTH: 'off',
   });
 });
 

@@ -1,7 +1,8 @@
 import { topicsEnvShape } from '@evh/events';
 import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
-import { envInt, serviceEnvShape } from '@evh/lifecycle';
+import { envBool, envInt, serviceEnvShape } from '@evh/lifecycle';
+import { authEnvShape } from '@evh/projects';
 import { redisEnvShape } from '@evh/redis';
 import { storageEnvSchema } from '@evh/storage';
 import { z } from 'zod';
@@ -13,6 +14,9 @@ export const ingestConfigSchema = storageEnvSchema.extend({
   ...topicsEnvShape,
   ...redisEnvShape,
   ...httpLimitsEnvShape,
+  ...authEnvShape,
+  /** Whether the seed-004 routes (POST /events, /events/batch) need an ingest key too. */
+  EVENTS_REQUIRE_KEY: envBool(false),
   RATE_LIMIT_PER_WINDOW: envInt(100, 1),
   RATE_LIMIT_WINDOW_MS: envInt(1000, 1),
   /** Project quotas are re-read from Redis this often (when the controller changed them). */
@@ -21,6 +25,8 @@ export const ingestConfigSchema = storageEnvSchema.extend({
   PRODUCE_MAX_BATCH: envInt(2000, 1),
   PRODUCE_TIMEOUT_MS: envInt(5000, 100),
   MAX_BODY_BYTES: envInt(5 * 1024 * 1024, 1024),
+  /** The most a compressed body (Sentry's routes) may be once decompressed. */
+  MAX_DECODED_BYTES: envInt(20 * 1024 * 1024, 1024),
   MAX_UPLOAD_BYTES: envInt(1024 * 1024 * 1024, 1),
   /** How long job records are kept. */
   JOB_RETENTION_MS: envInt(7 * 24 * 60 * 60 * 1000, 1000),

@@ -14,4 +14,12 @@ export const ingestErrors = defineErrors({
   UPLOAD_EMPTY: { status: 400, retriable: false },
   UPLOAD_INCOMPLETE: { status: 400, retriable: false },
   UPLOAD_BAD_FIELD: { status: 400, retriable: false },
+  /** A Content-Encoding other than gzip, deflate, br or identity. */
+  ENCODING_UNSUPPORTED: { status: 415, retriable: false },
+  /** A body that does not decompress as its Content-Encoding says. */
+  ENCODING_INVALID: { status: 400, retriable: false },
+  /** A body over the size limit once decompressed. */
+  DECODED_TOO_LARGE: { status: 413, retriable: false },
+  /** A Sentry envelope or event that cannot be read. */
+  SENTRY_BAD_ENVELOPE: { status: 400, retriable: false },
 });

@@ -10,6 +10,7 @@ import {
   startBrokerProbe,
 } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis, startRedisProbe } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
@@ -39,6 +40,10 @@ async function main(): Promise<void> {
   const quotas = createQuotaCache(redis, { refreshMs: config.QUOTA_REFRESH_MS, logger });
   await quotas.start();
   shutdown.register('quota-cache', () => quotas.stop());
+
+  const credentials = createCredentialCache(redis, { refreshMs: config.AUTH_REFRESH_MS, logger });
+  await credentials.start();
+  shutdown.register('credential-cache', () => credentials.stop());
 
   const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
@@ -77,6 +82,15 @@ async function main(): Promise<void> {
     },
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     corsOrigin: config.CORS_ORIGINS,
+    auth: {
+      mode: config.AUTH,
+      credentials,
+      throttle: createFailureThrottle({
+        limit: config.AUTH_FAILURE_LIMIT,
+        windowMs: config.AUTH_FAILURE_WINDOW_MS,
+      }),
+      eventsRequireKey: config.EVENTS_REQUIRE_KEY,
+    },
     logger,
     rateLimiter: createRateLimiter(redis, {
       limit: config.RATE_LIMIT_PER_WINDOW,
@@ -93,12 +107,14 @@ async function main(): Promise<void> {
       storage: () => store.ping(),
     },
     bodyLimit: config.MAX_BODY_BYTES,
+    maxDecodedBytes: config.MAX_DECODED_BYTES,
     httpLimits: httpLimitsOf(config),
   });
   // Closed first: stop taking requests, let the in-flight ones finish.
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });
   logger.info({ topic: config.EVENTS_TOPIC, group: CONSUMER_GROUP }, 'ingest ready');
+  if (config.AUTH === 'off') logger.warn('AUTH=off: every route is open (development only)');
 }
 
 main().catch((err) => exitOnStartupError(SERVICE, err));

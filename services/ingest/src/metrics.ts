@@ -4,6 +4,7 @@ export interface IngestMetrics {
   events: Counter<'outcome'>;
   produceSeconds: Histogram;
   projectEvents: Counter<'project' | 'outcome'>;
+  sentryItems: Counter<'project' | 'kind'>;
 }
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
@@ -24,6 +25,12 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
       name: 'evh_ingest_project_events_total',
       help: 'Events of projects with a quota, by verdict (accepted, throttled, shadow_throttled)',
       labelNames: ['project', 'outcome'],
+      registers: [registry],
+    }),
+    sentryItems: new Counter({
+      name: 'evh_ingest_sentry_items_total',
+      help: 'Items of Sentry envelopes received, by project and kind (event, transaction, session, …, other)',
+      labelNames: ['project', 'kind'],
       registers: [registry],
     }),
   };

@@ -19,6 +19,8 @@ export function startIngest(env: Record<string, string>): Promise<IngestProcess>
       DLQ_TOPIC: randomName('dlq'),
       JOBS_TOPIC: randomName('jobs'),
       STORAGE_DIR: tempDir('evh-ingest-'),
+      // Not about auth (a test that is says AUTH=on).
+      AUTH: 'off',
       ...env,
     },
     { readyTimeoutMs: 60_000 },

@@ -7,6 +7,7 @@ import {
   registerApiDocs,
   useZodValidation,
 } from '@evh/http';
+import { type AuthOptions, createProjectStore, registerAuth } from '@evh/projects';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
 import websocket from '@fastify/websocket';
@@ -24,6 +25,7 @@ import { registerCrashRoutes } from './routes/crashes.js';
 import { registerJobSocket } from './routes/job-socket.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPipelineRoutes } from './routes/pipeline.js';
+import { registerProjectRoutes } from './routes/projects.js';
 import { registerUploadPage } from './routes/upload-page.js';
 
 export interface ReporterDeps {
@@ -38,6 +40,12 @@ export interface ReporterDeps {
   tracer?: Tracer;
   /** How slowly a client may send, and how many connections at once (defaults when absent). */
   httpLimits?: HttpLimits;
+  /** Who may use which route (authOff() for development and tests not about auth). */
+  auth: AuthOptions;
+  /** How long the keys a rotation replaces keep working (default 24 h). */
+  keyGraceMs?: number;
+  /** The ingest's address as SDKs reach it, for DSNs (default: ingestUrl). */
+  publicIngestUrl?: string;
 }
 
 /** The read side: everything the platform knows, served from Redis. */
@@ -45,6 +53,8 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
   const loggerInstance: FastifyBaseLogger = deps.logger;
   const httpLimits = deps.httpLimits ?? defaultHttpLimits;
   const app = Fastify({ loggerInstance, ...httpServerOptions(httpLimits) });
+  // First, so that it sees every route registered after it (and refuses one without a policy).
+  registerAuth(app, { ...deps.auth, pluginRoutes: { '/graphql': 'read' } });
   guardSlowRequests(app, httpLimits);
   useZodValidation(app);
   app.setErrorHandler(errorHandler);
@@ -68,6 +78,14 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
   });
   // Routes go in after the docs plugin so that its onRoute hook sees them.
   await app.register(async (api) => {
+    registerProjectRoutes(api, {
+      projects: createProjectStore(deps.redis, { graceMs: deps.keyGraceMs ?? 24 * 60 * 60 * 1000 }),
+      publicIngestUrl: deps.publicIngestUrl ?? deps.ingestUrl,
+      changed: async () => {
+        // Best effort: the periodic refresh catches up when this read fails.
+        await deps.auth.credentials.refresh?.().catch(() => undefined);
+      },
+    });
     registerPipelineRoutes(api, deps.redis);
     registerCrashRoutes(api, createCrashStore(deps.redis));
     registerJobRoutes(api, jobs);

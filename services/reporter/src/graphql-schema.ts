@@ -1,3 +1,5 @@
+import { canRead } from '@evh/projects';
+import type { FastifyReply } from 'fastify';
 import type { JobReader } from './jobs/job-reader.js';
 
 /** The same job fields as `GET /api/v1/jobs/:job_id`; sizes are Float (over 2^31 bytes fit). */
@@ -31,8 +33,12 @@ export const jobSchema = /* GraphQL */ `
 export function jobResolvers(jobs: JobReader) {
   return {
     Query: {
-      job: async (_root: unknown, { id }: { id: string }) =>
-        /^[0-9a-f-]{36}$/i.test(id) ? jobs.job(id) : null,
+      // Another project's job is as absent as a job that never was: GraphQL has no 403.
+      job: async (_root: unknown, { id }: { id: string }, { reply }: { reply: FastifyReply }) => {
+        if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+        const job = await jobs.job(id);
+        return job && canRead(reply.request, job.project_id) ? job : null;
+      },
     },
   };
 }

@@ -1,6 +1,7 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
 import { httpLimitsOf } from '@evh/http';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { connectRedis } from '@evh/redis';
 import { startServiceRuntime } from '@evh/telemetry';
 import { buildReporterApp } from './app.js';
@@ -33,11 +34,25 @@ async function main(): Promise<void> {
   const hub = createProgressHub(subscriber, config.REDIS_KEY_PREFIX, logger);
   await hub.start();
 
+  const credentials = createCredentialCache(redis, { refreshMs: config.AUTH_REFRESH_MS, logger });
+  await credentials.start();
+  shutdown.register('credential-cache', () => credentials.stop());
+
   const app = await buildReporterApp({
     logger,
     redis,
     hub,
     ingestUrl: config.PUBLIC_INGEST_URL,
+    auth: {
+      mode: config.AUTH,
+      credentials,
+      adminToken: config.ADMIN_TOKEN,
+      throttle: createFailureThrottle({
+        limit: config.AUTH_FAILURE_LIMIT,
+        windowMs: config.AUTH_FAILURE_WINDOW_MS,
+      }),
+    },
+    keyGraceMs: config.KEY_GRACE_MS,
     httpLimits: httpLimitsOf(config),
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,
@@ -51,6 +66,7 @@ async function main(): Promise<void> {
   });
   shutdown.register('http', () => app.close());
   await app.listen({ port: config.PORT, host: config.HOST });
+  if (config.AUTH === 'off') logger.warn('AUTH=off: every route is open (development only)');
 }
 
 main().catch((err) => exitOnStartupError(SERVICE, err));

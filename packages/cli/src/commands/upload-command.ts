@@ -14,6 +14,8 @@ const spec = {
     ingest: { type: 'string' },
     reporter: { type: 'string' },
     project: { type: 'string' },
+    key: { type: 'string' },
+    token: { type: 'string' },
     follow: { type: 'boolean' },
     'interval-ms': { type: 'string' },
     'timeout-ms': { type: 'string' },
@@ -26,6 +28,8 @@ export const uploadOptionsSchema = z
     ingest: httpUrl,
     reporter: httpUrl.optional(),
     project: z.string().min(1).optional(),
+    key: z.string().min(1).optional(),
+    token: z.string().min(1).optional(),
     follow: z.boolean().default(false),
     intervalMs: positiveInt.default(500),
     timeoutMs: positiveInt.default(3_600_000),
@@ -38,10 +42,14 @@ export const uploadOptionsSchema = z
 /** `evh upload <file>`: 0 when uploaded (and, with --follow, completed), 1 when failed. */
 export async function uploadCommand(args: string[], ctx: CommandContext): Promise<number> {
   const options = parseCommandLine(args, spec, uploadOptionsSchema);
+  // A key on the command line shows in `ps` and shell history: the environment is the quieter way.
+  const key = options.key ?? ctx.env?.EVH_KEY;
+  const token = options.token ?? ctx.env?.EVH_TOKEN;
   const { jobId, bytes } = await uploadFile({
     ingestUrl: options.ingest,
     path: options.file,
     projectId: options.project,
+    ...(key ? { key } : {}),
   });
   ctx.stdout.write(
     `uploaded ${basename(options.file)} (${bytes.toLocaleString('en-US')} bytes): job ${jobId}\n`,
@@ -55,6 +63,7 @@ export async function uploadCommand(args: string[], ctx: CommandContext): Promis
     jobId,
     intervalMs: options.intervalMs,
     timeoutMs: options.timeoutMs,
+    ...(token ? { token } : {}),
     onStatus(status) {
       const line = renderProgress(status);
       if (line === last) return;

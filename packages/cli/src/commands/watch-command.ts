@@ -15,6 +15,7 @@ const spec = {
     out: { type: 'string' },
     upload: { type: 'string' },
     project: { type: 'string' },
+    key: { type: 'string' },
     state: { type: 'string' },
     workers: { type: 'string' },
     concurrency: { type: 'string' },
@@ -33,6 +34,8 @@ export const watchOptionsSchema = z.object({
   out: z.string().min(1).default('output'),
   upload: httpUrl.optional(),
   project: z.string().min(1).optional(),
+  /** The project's ingest key for --upload (or EVH_KEY). */
+  key: z.string().min(1).optional(),
   /** Default: a hidden file in the watched folder, so the state travels with the folder. */
   state: z.string().min(1).optional(),
   workers: positiveInt.max(256).optional(),
@@ -62,8 +65,14 @@ export async function watchCommand(args: string[], ctx: CommandContext): Promise
   let process: FolderWatcherOptions['process'];
   const upload = options.upload;
   if (upload) {
+    const key = options.key ?? ctx.env?.EVH_KEY;
     process = async (file) => {
-      const { jobId } = await uploadFile({ ingestUrl: upload, path: file.path, projectId: options.project });
+      const { jobId } = await uploadFile({
+        ingestUrl: upload,
+        path: file.path,
+        projectId: options.project,
+        ...(key ? { key } : {}),
+      });
       return { outcome: 'uploaded', jobId, note: `job ${jobId}` };
     };
   } else {

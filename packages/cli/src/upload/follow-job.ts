@@ -9,6 +9,8 @@ export interface FollowOptions {
   intervalMs: number;
   /** Give up after this long without the job finishing. */
   timeoutMs: number;
+  /** The project's read token (or the admin token). */
+  token?: string;
   onStatus(status: JobStatus): void;
   signal?: AbortSignal;
 }
@@ -23,7 +25,8 @@ export async function followJob(options: FollowOptions): Promise<JobStatus> {
   const deadline = Date.now() + options.timeoutMs;
   let lastProblem = 'no answer yet';
   for (;;) {
-    const res = await fetch(url, { signal: options.signal }).catch((err: unknown) => {
+    const headers = options.token ? { authorization: `Bearer ${options.token}` } : undefined;
+    const res = await fetch(url, { signal: options.signal, headers }).catch((err: unknown) => {
       lastProblem = `cannot reach ${url}: ${networkReason(err)}`;
       return undefined;
     });

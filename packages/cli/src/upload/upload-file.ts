@@ -10,6 +10,8 @@ export interface UploadOptions {
   ingestUrl: string;
   path: string;
   projectId?: string;
+  /** The project's ingest key (sent as a Bearer token); the ingest's project is the key's. */
+  key?: string;
   signal?: AbortSignal;
 }
 
@@ -39,7 +41,11 @@ export async function uploadFile(options: UploadOptions): Promise<{ jobId: strin
   try {
     res = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': body.contentType, 'content-length': String(body.contentLength) },
+      headers: {
+        'content-type': body.contentType,
+        'content-length': String(body.contentLength),
+        ...(options.key ? { authorization: `Bearer ${options.key}` } : {}),
+      },
       body: Readable.toWeb(body.stream) as ReadableStream<Uint8Array>,
       duplex: 'half',
       signal: options.signal,

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { crashMessage, crashReportSchema, invalidCrashMessage, projectIdSchema } from '@evh/events';
 import { describeIssues, httpErrors, routeDoc, toIssues } from '@evh/http';
-import type { FastifyInstance } from 'fastify';
+import { writeProject } from '@evh/projects';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { EventPublisher } from '../event-publisher.js';
 import type { IngestMetrics } from '../metrics.js';
@@ -16,6 +17,18 @@ export interface CrashRoutesDeps {
 }
 
 /**
+ * The body with the key's project: a report may leave projectId out when it sends a key, and
+ * one naming another project is a 403.
+ */
+function withKeyProject(request: FastifyRequest): unknown {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return body;
+  const named = (body as { projectId?: unknown }).projectId;
+  const projectId = writeProject(request, named);
+  return projectId === undefined ? body : { ...body, projectId };
+}
+
+/**
  * Crash reports ride the event pipeline (idempotency, retries, DLQ). An invalid report that
  * names a valid projectId is still sent, as a `crash.invalid` event, so that the consumer
  * counts it against the project exactly once.
@@ -25,20 +38,22 @@ export function registerCrashRoutes(app: FastifyInstance, deps: CrashRoutesDeps)
 
   app.post(
     '/v1/crashes',
-    routeDoc({
-      summary: 'Accept a crash report; 202 once Kafka has it',
-      tags: ['crashes'],
-      body: crashReportSchema,
-      responses: { 202: 'accepted', 400: 'invalid (counted against the project when it names one)' },
-    }),
+    {
+      config: { auth: 'ingest' },
+      ...routeDoc({
+        summary: 'Accept a crash report; 202 once Kafka has it',
+        tags: ['crashes'],
+        body: crashReportSchema,
+        responses: { 202: 'accepted', 400: 'invalid (counted against the project when it names one)' },
+      }),
+    },
     async (request, reply) => {
-      const parsed = crashReportSchema.safeParse(request.body);
+      const body = withKeyProject(request);
+      const parsed = crashReportSchema.safeParse(body);
       if (!parsed.success) {
         deps.metrics.events.inc({ outcome: 'invalid' });
         const issues = toIssues(parsed.error);
-        const projectId = projectIdSchema.safeParse(
-          (request.body as { projectId?: unknown } | null)?.projectId,
-        );
+        const projectId = projectIdSchema.safeParse((body as { projectId?: unknown } | null)?.projectId);
         if (projectId.success) {
           const reasons = issues.map((i) => i.message);
           const invalid = invalidCrashMessage(projectId.data, reasons, randomUUID(), now());

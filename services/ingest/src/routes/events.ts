@@ -58,12 +58,15 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
 
   app.post(
     '/events',
-    routeDoc({
-      summary: 'Accept one event; 202 once Kafka has it',
-      tags,
-      body: eventInputSchema,
-      responses: { 202: 'accepted', 400: 'invalid', 429: 'rate limited', 503: 'Kafka unavailable' },
-    }),
+    {
+      config: { auth: 'events' },
+      ...routeDoc({
+        summary: 'Accept one event; 202 once Kafka has it',
+        tags,
+        body: eventInputSchema,
+        responses: { 202: 'accepted', 400: 'invalid', 429: 'rate limited', 503: 'Kafka unavailable' },
+      }),
+    },
     async (request, reply) => {
       const parsed = eventInputSchema.safeParse(request.body);
       if (!parsed.success) {
@@ -93,12 +96,15 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
 
   app.post(
     '/events/batch',
-    routeDoc({
-      summary: 'Accept up to 1000 events; one result per item, in input order',
-      tags,
-      body: batchDoc,
-      responses: { 202: 'results', 400: 'events missing, empty or too long', 503: 'Kafka unavailable' },
-    }),
+    {
+      config: { auth: 'events' },
+      ...routeDoc({
+        summary: 'Accept up to 1000 events; one result per item, in input order',
+        tags,
+        body: batchDoc,
+        responses: { 202: 'results', 400: 'events missing, empty or too long', 503: 'Kafka unavailable' },
+      }),
+    },
     async (request, reply) => {
       const envelope = eventBatchSchema.safeParse(request.body);
       if (!envelope.success) {

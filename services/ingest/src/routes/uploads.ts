@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { JOBS_TOPIC, projectIdSchema } from '@evh/events';
 import { routeDoc } from '@evh/http';
 import type { BatchingProducer } from '@evh/kafka';
+import { writeProject } from '@evh/projects';
 import type { ObjectStore } from '@evh/storage';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { JobRegistry, NewJob } from '../uploads/job-registry.js';
 import { receiveUpload, type StoredUpload } from '../uploads/receive-upload.js';
@@ -17,14 +18,27 @@ export interface UploadRoutesDeps {
   now?: () => number;
 }
 
-/** The optional projectId field; a bad one refuses the upload (and drops the stored file). */
+/**
+ * The job's project: the key's (the optional projectId field must match it), or the field's
+ * with AUTH=off; a bad one refuses the upload (and drops the stored file).
+ */
 async function projectField(
+  request: FastifyRequest,
   fields: Record<string, string>,
   stored: StoredUpload,
   store: ObjectStore,
 ): Promise<string | null> {
-  if (fields.projectId === undefined || fields.projectId === '') return null;
-  const parsed = projectIdSchema.safeParse(fields.projectId);
+  const given = fields.projectId === '' ? undefined : fields.projectId;
+  let named: string | undefined;
+  try {
+    // The key's project; a different one in the form is a 403.
+    named = writeProject(request, given);
+  } catch (err) {
+    await store.delete(stored.key);
+    throw err;
+  }
+  if (named === undefined) return null;
+  const parsed = projectIdSchema.safeParse(named);
   if (parsed.success) return parsed.data;
   await store.delete(stored.key);
   throw ingestErrors.UPLOAD_BAD_FIELD(`projectId: ${parsed.error.issues[0]?.message}`);
@@ -57,7 +71,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRoutesDep
     '/api/v1/files/upload',
     {
       // A large file takes long at any rate: held to the minimum rate, not the request timeout.
-      config: { streamingBody: true },
+      config: { streamingBody: true, auth: 'ingest' },
       ...routeDoc({
         summary:
           'Upload a .jsonl or payment .log/.txt file (multipart field `file`, optional `projectId`); 202 {job_id}',
@@ -84,7 +98,7 @@ export function registerUploadRoutes(app: FastifyInstance, deps: UploadRoutesDep
           await deps.store.delete(stored.key);
           return reply;
         }
-        const projectId = await projectField(fields, stored, deps.store);
+        const projectId = await projectField(request, fields, stored, deps.store);
         await queueJob(deps, {
           jobId,
           fileName: stored.fileName,

@@ -37,29 +37,38 @@ const tags = ['crashes'];
 export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): void {
   app.get(
     '/v1/projects/:projectId/stats',
-    routeDoc({
-      summary: 'Crash statistics of a project (zeros for a project never seen)',
-      tags,
-      params: project,
-    }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Crash statistics of a project (zeros for a project never seen)',
+        tags,
+        params: project,
+      }),
+    },
     async (req) => store.stats(parseInput(project, req.params).projectId),
   );
 
   app.get(
     '/v1/projects/:projectId/counters',
-    routeDoc({ summary: 'Custom counters of a project, with their counts', tags, params: project }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({ summary: 'Custom counters of a project, with their counts', tags, params: project }),
+    },
     async (req) => ({ counters: await store.listCounters(parseInput(project, req.params).projectId) }),
   );
 
   app.put(
     '/v1/projects/:projectId/counters/:name',
-    routeDoc({
-      summary: 'Define or replace a custom counter; a changed definition counts from zero, from now on',
-      tags,
-      params: counterParams,
-      body: counterDefinitionSchema,
-      responses: { 200: 'replaced or unchanged', 201: 'created', 400: 'invalid definition' },
-    }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Define or replace a custom counter; a changed definition counts from zero, from now on',
+        tags,
+        params: counterParams,
+        body: counterDefinitionSchema,
+        responses: { 200: 'replaced or unchanged', 201: 'created', 400: 'invalid definition' },
+      }),
+    },
     async (req, reply) => {
       const { projectId, name } = parseInput(counterParams, req.params);
       const def = parseInput(counterDefinitionSchema, req.body);
@@ -75,7 +84,10 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.delete(
     '/v1/projects/:projectId/counters/:name',
-    routeDoc({ summary: 'Delete a custom counter and its count', tags, params: counterParams }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({ summary: 'Delete a custom counter and its count', tags, params: counterParams }),
+    },
     async (req, reply) => {
       const { projectId, name } = parseInput(counterParams, req.params);
       if (!(await store.deleteCounter(projectId, name))) {
@@ -87,7 +99,15 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.get(
     '/v1/projects/:projectId/issues',
-    routeDoc({ summary: 'Issues of a project, paginated', tags, params: project, querystring: issueQuery }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Issues of a project, paginated',
+        tags,
+        params: project,
+        querystring: issueQuery,
+      }),
+    },
     async (req) => {
       const { projectId } = parseInput(project, req.params);
       const q = parseInput(issueQuery, req.query, 'query');
@@ -97,7 +117,7 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.get(
     '/v1/projects/:projectId/issues/:number',
-    routeDoc({ summary: 'One issue', tags, params: issueParams }),
+    { config: { auth: 'read' }, ...routeDoc({ summary: 'One issue', tags, params: issueParams }) },
     async (req) => {
       const { projectId, number } = parseInput(issueParams, req.params);
       const issue = await store.getIssue(projectId, number);
@@ -108,12 +128,15 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.patch(
     '/v1/projects/:projectId/issues/:number',
-    routeDoc({
-      summary: 'Change the status or title of an issue',
-      tags,
-      params: issueParams,
-      body: issuePatch,
-    }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Change the status or title of an issue',
+        tags,
+        params: issueParams,
+        body: issuePatch,
+      }),
+    },
     async (req) => {
       const { projectId, number } = parseInput(issueParams, req.params);
       const patch = parseInput(issuePatch, req.body);
@@ -126,12 +149,15 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.get(
     '/v1/projects/:projectId/issues/:number/events',
-    routeDoc({
-      summary: 'Crashes of an issue, paginated',
-      tags,
-      params: issueParams,
-      querystring: eventsQuery,
-    }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Crashes of an issue, paginated',
+        tags,
+        params: issueParams,
+        querystring: eventsQuery,
+      }),
+    },
     async (req) => {
       const { projectId, number } = parseInput(issueParams, req.params);
       return store.issueEvents(projectId, number, parseInput(eventsQuery, req.query, 'query'));
@@ -140,7 +166,10 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.get(
     '/v1/projects/:projectId/issues/:number/events/:n',
-    routeDoc({ summary: 'The n-th crash of an issue', tags, params: eventParams }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({ summary: 'The n-th crash of an issue', tags, params: eventParams }),
+    },
     async (req) => {
       const { projectId, number, n } = parseInput(eventParams, req.params);
       const crash = await store.issueEvent(projectId, number, n);
@@ -151,12 +180,15 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
 
   app.get(
     '/v1/projects/:projectId/search',
-    routeDoc({
-      summary: "Crashes whose message contains all the query's words, newest first",
-      tags,
-      params: project,
-      querystring: searchQuery,
-    }),
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: "Crashes whose message contains all the query's words, newest first",
+        tags,
+        params: project,
+        querystring: searchQuery,
+      }),
+    },
     async (req) => {
       const { projectId } = parseInput(project, req.params);
       const q = parseInput(searchQuery, req.query, 'query');

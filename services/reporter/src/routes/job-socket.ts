@@ -1,7 +1,8 @@
 import type { JobView } from '@evh/events';
 import { isRetriable } from '@evh/lifecycle';
+import { assertCanRead, canRead } from '@evh/projects';
 import type {} from '@fastify/websocket';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { JobReader } from '../jobs/job-reader.js';
 import type { ProgressHub } from '../jobs/progress-hub.js';
@@ -17,6 +18,20 @@ function isNewer(sent: JobView | null, next: JobView): boolean {
   return b > a || (b === a && next.progress.percent > sent.progress.percent);
 }
 
+/** 403 for a project's token on another project's job; the admin reads every job. */
+async function refuseOtherProjects(req: FastifyRequest, jobs: JobReader): Promise<void> {
+  const parsed = params.safeParse(req.params);
+  if (!parsed.success || req.principal?.kind !== 'project') return;
+  const job = await jobs.job(parsed.data.job_id);
+  if (job) assertCanRead(req, job.project_id);
+}
+
+/** Why the socket closes before sending a job: none, or another project's (checked again here). */
+function refusal(req: FastifyRequest, jobId: string, job: JobView | null): [number, string] | undefined {
+  if (!job) return [4404, `no job ${jobId}`];
+  return canRead(req, job.project_id) ? undefined : [4403, 'this token is of another project'];
+}
+
 /**
  * `WS /ws/jobs/:job_id`: the job's state on connect, then at each stage (started, every
  * 10 %, completed or failed); the socket closes after the final state.
@@ -24,7 +39,13 @@ function isNewer(sent: JobView | null, next: JobView): boolean {
 export function registerJobSocket(app: FastifyInstance, jobs: JobReader, hub: ProgressHub): void {
   app.get(
     '/ws/jobs/:job_id',
-    { websocket: true, schema: { hide: true } as Record<string, unknown> },
+    {
+      websocket: true,
+      config: { auth: 'read' },
+      schema: { hide: true } as Record<string, unknown>,
+      // Before the upgrade, so another project's token gets an HTTP 403, as on every route.
+      preValidation: (req) => refuseOtherProjects(req, jobs),
+    },
     (socket, req) => {
       const parsed = params.safeParse(req.params);
       if (!parsed.success) {
@@ -39,8 +60,9 @@ export function registerJobSocket(app: FastifyInstance, jobs: JobReader, hub: Pr
         reading = reading.then(async () => {
           const job = await jobs.job(jobId);
           if (socket.readyState !== socket.OPEN) return;
-          if (!job) {
-            socket.close(4404, `no job ${jobId}`);
+          const refused = refusal(req, jobId, job);
+          if (refused || !job) {
+            socket.close(...(refused ?? [4404, `no job ${jobId}`]));
             return;
           }
           if (!isNewer(sent, job)) return;

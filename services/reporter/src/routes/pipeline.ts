@@ -20,7 +20,10 @@ function typed(hash: Record<string, string>): Record<string, string | number> {
 export function registerPipelineRoutes(app: FastifyInstance, redis: Redis): void {
   app.get(
     '/v1/events/:eventId',
-    routeDoc({ summary: "An event's final state", tags, params: eventParams }),
+    {
+      config: { auth: 'admin' },
+      ...routeDoc({ summary: "An event's final state", tags, params: eventParams }),
+    },
     async (request, reply) => {
       const { eventId } = parseInput(eventParams, request.params);
       const hash = await redis.hgetall(k.event(eventId));
@@ -34,14 +37,21 @@ export function registerPipelineRoutes(app: FastifyInstance, redis: Redis): void
     },
   );
 
-  app.get('/v1/pipeline/counters', routeDoc({ summary: 'Pipeline-wide counters', tags }), async () => {
-    const hash = await redis.hgetall(k.counters());
-    return Object.fromEntries(Object.entries(hash).map(([key, v]) => [key, Number(v)]));
-  });
+  app.get(
+    '/v1/pipeline/counters',
+    { config: { auth: 'admin' }, ...routeDoc({ summary: 'Pipeline-wide counters', tags }) },
+    async () => {
+      const hash = await redis.hgetall(k.counters());
+      return Object.fromEntries(Object.entries(hash).map(([key, v]) => [key, Number(v)]));
+    },
+  );
 
   app.get(
     '/v1/dlq',
-    routeDoc({ summary: 'The latest dead letters', tags, querystring: dlqQuery }),
+    {
+      config: { auth: 'admin' },
+      ...routeDoc({ summary: 'The latest dead letters', tags, querystring: dlqQuery }),
+    },
     async (request) => {
       const { limit } = parseInput(dlqQuery, request.query, 'query');
       const ids = await redis.lrange(k.dlqList(), -limit, -1);

@@ -8,7 +8,9 @@ export function registerUploadPage(app: FastifyInstance, ingestUrl: string): voi
   // An attribute value, escaped: the page's script reads it from the body's dataset.
   const escaped = ingestUrl.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   const page = template.replace('__INGEST_URL__', escaped);
-  app.get('/', { schema: { hide: true } as Record<string, unknown> }, async (_req, reply) =>
-    reply.type('text/html; charset=utf-8').send(page),
+  app.get(
+    '/',
+    { config: { auth: 'open' }, schema: { hide: true } as Record<string, unknown> },
+    async (_req, reply) => reply.type('text/html; charset=utf-8').send(page),
   );
 }

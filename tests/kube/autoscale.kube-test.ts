@@ -8,6 +8,8 @@ import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { metricValue, randomName, waitFor } from '@evh/testing';
 import {
+  asAdmin,
+  createProject,
   kubectl,
   kubectlJson,
   namespace,
@@ -45,6 +47,10 @@ test('lag from a k6 pod scales the consumer up, the new pods drain it, and it sc
   assert.equal(replicas().desired, 1, 'the consumer starts at one replica');
   const name = randomName('k6');
   const prefix = randomName('lag');
+  // Twenty projects, as a user creates them; k6 sends each crash with its project's key.
+  const keys: string[] = [];
+  for (let p = 0; p < 20; p++) keys.push((await createProject(`${prefix}-${p}`)).ingestKey);
+  await sleep(1500); // every ingest pod re-reads the credentials within 500 ms
   kubectl(['create', 'configmap', name, `--from-file=load.js=${join(root, 'tests/kube/k6-crashes.js')}`]);
   const job = {
     apiVersion: 'batch/v1',
@@ -71,6 +77,7 @@ test('lag from a k6 pod scales the consumer up, the new pods drain it, and it sc
               env: [
                 { name: 'INGEST_URL', value: `http://${release}-ingest:3000` },
                 { name: 'PROJECT_PREFIX', value: prefix },
+                { name: 'INGEST_KEYS', value: keys.join(',') },
                 { name: 'RATE', value: '300' },
                 { name: 'DURATION', value: '40s' },
               ],
@@ -130,7 +137,9 @@ test('lag from a k6 pod scales the consumer up, the new pods drain it, and it sc
   const total = async () => {
     let sum = 0;
     for (let p = 0; p < 20; p++)
-      sum += (await request(`${reporter}/v1/projects/${prefix}-${p}/stats`)).json.total ?? 0;
+      sum +=
+        (await request(`${reporter}/v1/projects/${prefix}-${p}/stats`, { headers: asAdmin() })).json.total ??
+        0;
     return sum;
   };
   while (Date.now() - started < 600_000) {

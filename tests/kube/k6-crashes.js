@@ -6,6 +6,8 @@ import { Counter } from 'k6/metrics';
 const accepted = new Counter('crashes_accepted');
 const target = __ENV.INGEST_URL;
 const prefix = __ENV.PROJECT_PREFIX;
+// One ingest key per project, in the projects' order (authentication is on, as by default).
+const keys = __ENV.INGEST_KEYS.split(',');
 
 export const options = {
   scenarios: {
@@ -24,13 +26,15 @@ export const options = {
 export default function () {
   const i = __ITER;
   const body = JSON.stringify({
-    projectId: `${prefix}-${i % 20}`,
+    projectId: `${prefix}-${i % keys.length}`,
     severity: 'error',
     message: `lag builder ${i % 500}`,
     stacktrace: [{ file: 'Load.java', method: `m${i % 500}`, line: 1 }],
     metadata: { iteration: i },
   });
-  const res = http.post(`${target}/v1/crashes`, body, { headers: { 'content-type': 'application/json' } });
+  const res = http.post(`${target}/v1/crashes`, body, {
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys[i % keys.length]}` },
+  });
   if (res.status === 202) accepted.add(1);
 }
 

@@ -104,3 +104,50 @@ export function readyPods(component: string): Json[] {
       p.status.conditions?.some((c: Json) => c.type === 'Ready' && c.status === 'True'),
   );
 }
+
+/**
+ * The release's admin token, from the Secret the chart generated, as NOTES.txt tells a user to
+ * read it. Read once per test file.
+ */
+let admin: string | undefined;
+export function adminToken(): string {
+  admin ??= Buffer.from(
+    kubectl(['get', 'secret', `${release}-admin-token`, '-o', 'jsonpath={.data.ADMIN_TOKEN}']).trim(),
+    'base64',
+  ).toString('utf8');
+  if (!admin) throw new Error(`the Secret ${release}-admin-token holds no ADMIN_TOKEN`);
+  return admin;
+}
+
+export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+export const asAdmin = () => bearer(adminToken());
+
+export interface ProjectKeys {
+  projectId: string;
+  ingestKey: string;
+  readToken: string;
+}
+
+/** A project created through the reporter's admin API, as a user would before sending to it. */
+export async function createProject(projectId: string): Promise<ProjectKeys> {
+  const res = await request(`${reporterUrl()}/v1/projects`, {
+    method: 'POST',
+    headers: asAdmin(),
+    json: { name: projectId, projectId },
+  });
+  if (res.status !== 201) throw new Error(`POST /v1/projects: ${res.status} ${JSON.stringify(res.json)}`);
+  return res.json;
+}
+
+/**
+ * Sends until the ingest stops answering 401: every ingest pod re-reads the credentials within
+ * AUTH_REFRESH_MS (500 ms) of a change, so a key just created is known there moments later.
+ */
+export async function sendOnceKnown(send: () => Promise<{ status: number; json: Json }>) {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const res = await send();
+    if (res.status !== 401 || Date.now() > deadline) return res;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -1,9 +1,20 @@
 // The seed-004 contract, a crash grouped into an issue and an upload job, through the
-// Services of a release installed with `helm install` on the real one-node cluster.
+// Services of a release installed with `helm install` on the real one-node cluster, with the
+// chart's default of authentication on: a project created through the admin API, its ingest
+// key to send, its read token to read (the seed-004 /events stay open, as that contract has no key).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { randomName, waitFor } from '@evh/testing';
-import { ingestUrl, readyPods, reporterUrl, request } from './kube-fixture.js';
+import {
+  asAdmin,
+  bearer,
+  createProject,
+  ingestUrl,
+  readyPods,
+  reporterUrl,
+  request,
+  sendOnceKnown,
+} from './kube-fixture.js';
 
 test('every component of the release is Ready, the consumer and the stores included', () => {
   for (const component of ['ingest', 'consumer', 'reporter', 'controller', 'kafka', 'redis', 'objectstore']) {
@@ -32,7 +43,7 @@ test('events posted to the ingest Service are read back processed, in order per 
     const state = await waitFor(
       `event ${eventId} processed`,
       async () => {
-        const res = await request(`${reporter}/v1/events/${eventId}`);
+        const res = await request(`${reporter}/v1/events/${eventId}`, { headers: asAdmin() });
         return res.status === 200 ? res.json : undefined;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -45,6 +56,7 @@ test('two crashes with one stack trace become one issue with two events', async 
   const ingest = ingestUrl();
   const reporter = reporterUrl();
   const projectId = randomName('kube-crash');
+  const keys = await createProject(projectId);
   const crash = {
     projectId,
     severity: 'error',
@@ -55,20 +67,28 @@ test('two crashes with one stack trace become one issue with two events', async 
     ],
     metadata: { pod: 'test' },
   };
+  const send = () =>
+    request(`${ingest}/v1/crashes`, { method: 'POST', headers: bearer(keys.ingestKey), json: crash });
   for (let i = 0; i < 2; i++) {
-    const res = await request(`${ingest}/v1/crashes`, { method: 'POST', json: crash });
+    const res = await sendOnceKnown(send);
     assert.equal(res.status, 202, JSON.stringify(res.json));
   }
+  const anonymous = await request(`${ingest}/v1/crashes`, { method: 'POST', json: crash });
+  assert.equal(anonymous.status, 401, 'a crash without a key is refused');
   const issue = await waitFor(
     'the issue to count 2 events',
     async () => {
-      const res = await request(`${reporter}/v1/projects/${projectId}/issues/1`);
+      const res = await request(`${reporter}/v1/projects/${projectId}/issues/1`, {
+        headers: bearer(keys.readToken),
+      });
       return res.status === 200 && res.json.count === 2 ? res.json : undefined;
     },
     { timeoutMs: 60_000, intervalMs: 250 },
   );
   assert.equal(issue.title, 'Disk full on /var');
-  const list = await request(`${reporter}/v1/projects/${projectId}/issues`);
+  const list = await request(`${reporter}/v1/projects/${projectId}/issues`, {
+    headers: bearer(keys.readToken),
+  });
   assert.equal(list.json.total, 1);
 });
 
@@ -78,26 +98,33 @@ test('an uploaded log file is stored in the object store and its job completes',
     (_, i) =>
       `2026-12-02T0${i % 10}:00:00Z ${i % 7 === 0 ? 'ERROR' : 'INFO'} payments user${i % 13} payment ${i} done`,
   );
-  const form = new FormData();
-  form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/plain' }), 'payments.log');
-  const res = await fetch(`${ingestUrl()}/api/v1/files/upload`, {
-    method: 'POST',
-    body: form,
-    signal: AbortSignal.timeout(30_000),
-  });
-  const body = (await res.json()) as { job_id?: string; message?: string };
+  const keys = await createProject(randomName('kube-upload'));
+  const upload = async () => {
+    const form = new FormData();
+    form.append('file', new Blob([`${lines.join('\n')}\n`], { type: 'text/plain' }), 'payments.log');
+    return request(`${ingestUrl()}/api/v1/files/upload`, {
+      method: 'POST',
+      headers: bearer(keys.ingestKey),
+      body: form,
+      signal: AbortSignal.timeout(30_000),
+    });
+  };
+  const res = await sendOnceKnown(upload);
+  const body = res.json as { job_id?: string; message?: string };
   assert.equal(res.status, 202, body.message);
   const reporter = reporterUrl();
   const job = await waitFor(
     'the upload job to complete',
     async () => {
-      const r = await request(`${reporter}/api/v1/jobs/${body.job_id}`);
+      const r = await request(`${reporter}/api/v1/jobs/${body.job_id}`, { headers: bearer(keys.readToken) });
       if (r.json?.status === 'failed') throw new Error(`job failed: ${r.json.error}`);
       return r.json?.status === 'completed' ? r.json : undefined;
     },
     { timeoutMs: 120_000, intervalMs: 500 },
   );
   assert.equal(job.status, 'completed');
-  const summary = await request(`${reporter}/api/v1/jobs/${body.job_id}/summary`);
+  const summary = await request(`${reporter}/api/v1/jobs/${body.job_id}/summary`, {
+    headers: bearer(keys.readToken),
+  });
   assert.equal(summary.status, 200, JSON.stringify(summary.json));
 });

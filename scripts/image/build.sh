@@ -82,7 +82,7 @@ WORK=""
 SMOKE_PID=""
 cleanup() {
   if [[ -n $SMOKE_PID ]]; then
-    kill -KILL "$SMOKE_PID" 2>/dev/null || true
+    kill -KILL -- "-$SMOKE_PID" 2>/dev/null || kill -KILL "$SMOKE_PID" 2>/dev/null || true
     wait "$SMOKE_PID" 2>/dev/null || true
   fi
   [[ -z $WORK ]] || rm -rf "$WORK"

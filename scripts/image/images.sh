@@ -249,7 +249,9 @@ EOF
     die "kafka storage format in the image failed: $(tail -n 5 "$log")"
   chroot_cmd "$r" 1000:1000 "${env[@]}" -- java "${jvm[@]}" -cp '/opt/kafka/libs/*' kafka.Kafka \
     /tmp/smoke/server.properties
-  nice -n 10 "${CMD[@]}" >"$log" 2>&1 &
+  # A group of its own (kill_smoke ends it all: the uid change clears unshare's death signal)
+  # and not the build lock's descriptor, which a survivor would hold for ever.
+  setsid nice -n 10 "${CMD[@]}" >"$log" 2>&1 9>&- &
   pid=$!
   SMOKE_PID=$pid
   deadline=$((SECONDS + 120))
@@ -258,7 +260,7 @@ EOF
     ((SECONDS < deadline)) || die "kafka did not start in the image within 120 s: $(tail -n 3 "$log")"
     sleep 0.5
   done
-  kill -KILL "$pid"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
   wait "$pid" 2>/dev/null || true
   SMOKE_PID=""
   log "smoke: a KRaft broker started from the image ($(chroot_as "$r" 1000:1000 -- /usr/bin/java -version 2>&1 | head -n 1))"
@@ -308,7 +310,7 @@ redis_smoke() {
   port=$(free_port 1)
   chroot_cmd "$r" 1000:1000 "${env[@]}" -- redis-server --port "$port" --bind 127.0.0.1 --dir /tmp \
     --save '' --appendonly no
-  "${CMD[@]}" >"$WORK/redis-smoke.log" 2>&1 &
+  setsid "${CMD[@]}" >"$WORK/redis-smoke.log" 2>&1 9>&- &
   pid=$!
   SMOKE_PID=$pid
   for ((i = 0; i < 40; i++)); do
@@ -316,7 +318,7 @@ redis_smoke() {
     [[ $answer == PONG ]] && break
     sleep 0.25
   done
-  kill -KILL "$pid"
+  kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid"
   wait "$pid" 2>/dev/null || true
   SMOKE_PID=""
   [[ $answer == PONG ]] || die "redis in the image did not answer PING: $(tail -n 5 "$WORK/redis-smoke.log")"

@@ -9,6 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { metricValue, randomName, waitFor } from '@evh/testing';
 import {
   asAdmin,
+  awaitKeyKnown,
   createProject,
   kubectl,
   kubectlJson,
@@ -50,7 +51,7 @@ test('lag from a k6 pod scales the consumer up, the new pods drain it, and it sc
   // Twenty projects, as a user creates them; k6 sends each crash with its project's key.
   const keys: string[] = [];
   for (let p = 0; p < 20; p++) keys.push((await createProject(`${prefix}-${p}`)).ingestKey);
-  await sleep(1500); // every ingest pod re-reads the credentials within 500 ms
+  for (const key of keys) await awaitKeyKnown(key);
   kubectl(['create', 'configmap', name, `--from-file=load.js=${join(root, 'tests/kube/k6-crashes.js')}`]);
   const job = {
     apiVersion: 'batch/v1',

@@ -151,3 +151,18 @@ export async function sendOnceKnown(send: () => Promise<{ status: number; json: 
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Waits until the ingest knows an ingest key without storing anything: a crash for another
+ * project is a 403 once the key is known (a 401 before).
+ */
+export async function awaitKeyKnown(ingestKey: string): Promise<void> {
+  const res = await sendOnceKnown(() =>
+    request(`${ingestUrl()}/v1/crashes`, {
+      method: 'POST',
+      headers: bearer(ingestKey),
+      json: { projectId: 'kube-test-not-this-project', severity: 'error', message: 'probe', stacktrace: [] },
+    }),
+  );
+  if (res.status !== 403) throw new Error(`the ingest answered ${res.status} for a new key's probe`);
+}

@@ -9,3 +9,4 @@ export * from './ensure-topics.js';
 export * from './errors.js';
 export * from './kafka-env.js';
 export * from './partition-of.js';
+export * from './run-consumer.js';

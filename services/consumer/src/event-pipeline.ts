@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_CHUNK_KIND, LOG_LINE_KIND } from '@evh/events';
-import type { Kafka, Producer } from '@evh/kafka';
+import { type Kafka, type Producer, runConsumer } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { QuotaCache } from '@evh/quota';
 import type { Redis } from '@evh/redis';
@@ -163,24 +163,29 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
-    // A crash kafkajs does not restart from leaves nothing consuming: not ready any more.
+    // Not ready until the group is joined again (by kafkajs, or by runConsumer's restart).
     if (!payload.restart) joined = false;
   });
-  await consumer.connect();
   shutdown.register('kafka-consumer', async () => {
     // Running events finish (bounded) and their offsets are committed; queued ones are
     // left to the next owner of the partition. Then the group is left.
     await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
     await consumer.disconnect();
   });
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    // eachBatch only queues the batch: one at a time is plenty.
-    partitionsConsumedConcurrently: 1,
-    eachBatch: (payload) => dispatcher.handleBatch(payload),
+  const running = await runConsumer(consumer, {
+    subscribe: { topics: [topic], fromBeginning: true },
+    run: {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      // eachBatch only queues the batch: one at a time is plenty.
+      partitionsConsumedConcurrently: 1,
+      eachBatch: (payload) => dispatcher.handleBatch(payload),
+    },
+    logger,
+    onRestart: () => metrics.consumerRestarts.inc({ group: config.CONSUMER_GROUP }),
   });
+  // Closed before the group is left, so that no restart races the disconnect.
+  shutdown.register('kafka-consumer-restarts', () => running.stop());
   dispatcher.start(config.OFFSET_COMMIT_INTERVAL_MS);
 
   const sweeper = createGapSweeper({

@@ -6,6 +6,7 @@ export interface ConsumerMetrics {
   anomalies: Counter<'kind'>;
   batches: Counter;
   redeliveries: Counter;
+  consumerRestarts: Counter<'group'>;
   processSeconds: Histogram;
   /** Reports the messages fetched and not yet finalized, read at scrape time. */
   observePending(read: () => number): void;
@@ -38,6 +39,12 @@ export function createConsumerMetrics(registry: Registry): ConsumerMetrics {
     redeliveries: new Counter({
       name: 'evh_consumer_redeliveries_total',
       help: 'Messages read again from Kafka because Redis or Kafka failed while they were processed',
+      registers: [registry],
+    }),
+    consumerRestarts: new Counter({
+      name: 'evh_consumer_kafka_restarts_total',
+      help: 'Kafka consumers restarted after a crash the client gave up on, by group',
+      labelNames: ['group'],
       registers: [registry],
     }),
     processSeconds: new Histogram({

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from '@evh/kafka';
+import { type Kafka, type Producer, runConsumer } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { Redis } from '@evh/redis';
 import type { ObjectStore } from '@evh/storage';
@@ -35,31 +35,35 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
     maxWaitTimeInMs: 250,
     allowAutoTopicCreation: false,
   });
-  await consumer.connect();
   shutdown.register('kafka-job-consumer', () => consumer.disconnect());
-  await consumer.subscribe({ topics: [config.JOBS_TOPIC], fromBeginning: true });
-  await consumer.run({
-    autoCommit: false,
-    eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
-    eachBatch: createJobBatchHandler({
-      consumer,
-      jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
-      store: deps.objectStore,
-      produce: async (messages) => {
-        await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
-      },
-      logs: config.LOGS_CONFIG,
-      logger,
-      chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
-      maxLineBytes: config.JOB_MAX_LINE_BYTES,
-      lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
-      storageAttempts: config.JOB_STORAGE_ATTEMPTS,
-      durableAfterMs: config.DURABLE_AFTER_MS,
-      onAnomalies: (anomalies) => {
-        for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
-      },
-      isStopping: () => shutdown.closing,
-    }),
+  const running = await runConsumer(consumer, {
+    subscribe: { topics: [config.JOBS_TOPIC], fromBeginning: true },
+    logger,
+    onRestart: () => metrics.consumerRestarts.inc({ group: config.JOB_WORKERS_GROUP }),
+    run: {
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
+      eachBatch: createJobBatchHandler({
+        consumer,
+        jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+        store: deps.objectStore,
+        produce: async (messages) => {
+          await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
+        },
+        logs: config.LOGS_CONFIG,
+        logger,
+        chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
+        maxLineBytes: config.JOB_MAX_LINE_BYTES,
+        lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
+        storageAttempts: config.JOB_STORAGE_ATTEMPTS,
+        durableAfterMs: config.DURABLE_AFTER_MS,
+        onAnomalies: (anomalies) => {
+          for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
+        },
+        isStopping: () => shutdown.closing,
+      }),
+    },
   });
+  shutdown.register('kafka-job-consumer-restarts', () => running.stop());
 }

@@ -5,11 +5,12 @@
 #     event-horizon              the four services (as the Dockerfile's last stage)
 #     event-horizon-kafka        a jlinked JRE and Kafka's jars
 #     event-horizon-redis        Debian's redis-server and redis-cli
+#     event-horizon-postgres     Debian's PostgreSQL 15
 #     event-horizon-objectstore  versitygw (S3 on a folder)
 #     event-horizon-k6           k6, for load tests run in a pod
 #     pause                      the pod sandbox (localhost/pause:3.10)
 #     event-horizon-coredns      the cluster's DNS
-# (the short names app, kafka, redis, objectstore, k6, coredns work too).
+# (the short names app, kafka, redis, postgres, objectstore, k6, coredns work too).
 #
 # Tars go to $EVH_CACHE/images/NAME.tar (docker-archive, one layer, linux/amd64). An image
 # whose inputs did not change is not rebuilt: NAME.stamp holds the hash of its inputs (the
@@ -43,7 +44,7 @@ source "$here/rootfs.sh"
 # shellcheck source-path=SCRIPTDIR source=images.sh
 source "$here/images.sh"
 
-KEYS=(app kafka redis objectstore k6 pause coredns)
+KEYS=(app kafka redis postgres objectstore k6 pause coredns)
 
 name_of() {
   case $1 in

@@ -325,6 +325,66 @@ redis_smoke() {
   log "smoke: redis-server $(redis_version) answered PING from the image"
 }
 
+# --- event-horizon-postgres: Debian's PostgreSQL 15 ------------------------------------------
+# The server and its tools in Debian's layout (/usr/lib/postgresql/15/bin, which the chart's
+# commands name), its extensions (the snowball dictionaries of full-text search among them)
+# and share files, the time zones and the C.UTF-8 locale. LLVM's JIT is left out (its libLLVM
+# would triple the size; the chart turns jit off).
+PG_HOME=/usr/lib/postgresql/15
+postgres_version() { dpkg-query -W -f '${Version}' postgresql-15 2>/dev/null | sed 's/-.*//'; }
+postgres_ref() { echo "docker.io/library/event-horizon-postgres:$(postgres_version)"; }
+
+postgres_check() {
+  [[ -x $PG_HOME/bin/postgres ]] || echo "PostgreSQL 15 is not installed: run bash tests/infra/postgres.sh install"
+  need_busybox
+}
+
+postgres_inputs() {
+  echo "$PG_HOME/bin/postgres"
+  echo "$BUSYBOX"
+}
+# Every file of the package is in the image: its version stands for them.
+postgres_facts() { dpkg-query -W -f '${Package} ${Version}\n' postgresql-15 postgresql-client-15 tzdata 2>/dev/null; }
+
+postgres_config() {
+  CONFIG=(--config.user 999:999 --config.workingdir /data
+    --config.env "PATH=$PG_HOME/bin:$PATH_STD" --config.cmd postgres)
+}
+
+postgres_stage() {
+  local r=$1 elves
+  base_rootfs "$r" postgres 999 999
+  add_busybox "$r"
+  mkdir -p "$r$PG_HOME" "$r/usr/share/postgresql" "$r/usr/share/zoneinfo" "$r/usr/lib/locale"
+  cp -a "$PG_HOME/bin" "$r$PG_HOME/"
+  mkdir -p "$r$PG_HOME/lib"
+  find "$PG_HOME/lib" -maxdepth 1 -type f ! -name 'llvmjit*' -exec cp -a {} "$r$PG_HOME/lib/" \;
+  cp -a /usr/share/postgresql/15 "$r/usr/share/postgresql/"
+  cp -a /usr/share/zoneinfo/. "$r/usr/share/zoneinfo/"
+  [[ ! -d /usr/lib/locale/C.utf8 ]] || cp -a /usr/lib/locale/C.utf8 "$r/usr/lib/locale/"
+  mapfile -t elves < <(find "$r$PG_HOME" -type f \( -perm -u+x -o -name '*.so' \))
+  add_libs "$r" "${elves[@]}"
+  install -d -o 999 -g 999 "$r/data"
+}
+
+# initdb, then a search of the English dictionary in single-user mode: the binaries, their
+# libraries, the share files and the snowball extension all load.
+postgres_smoke() {
+  local r=$1 out env=(PATH="$PG_HOME/bin:$PATH_STD")
+  rm -rf "$r/tmp/pgsmoke"
+  install -d -o 999 -g 999 "$r/tmp/pgsmoke"
+  chroot_as "$r" 999:999 "${env[@]}" -- initdb -D /tmp/pgsmoke/data -U evh --auth=trust \
+    --encoding=UTF8 --locale=C.UTF-8 >"$WORK/postgres-smoke.log" 2>&1 ||
+    die "initdb failed in the image: $(tail -n 5 "$WORK/postgres-smoke.log")"
+  out=$(echo "SELECT to_tsvector('english', 'payments failed');" |
+    chroot_as "$r" 999:999 "${env[@]}" -- postgres --single -D /tmp/pgsmoke/data -c jit=off postgres 2>&1) ||
+    die "postgres --single failed in the image: $(tail -n 5 <<<"$out")"
+  rm -rf "$r/tmp/pgsmoke"
+  [[ $out == *"'fail':2"* && $out == *"'payment':1"* ]] ||
+    die "full-text search did not work in the image: $(tail -n 5 <<<"$out")"
+  log "smoke: PostgreSQL $(postgres_version) ran initdb and a full-text query in the image"
+}
+
 # --- event-horizon-objectstore: versitygw ----------------------------------------------------
 objectstore_check() { need_tool versitygw; need_busybox; }
 objectstore_ref() { echo "docker.io/library/event-horizon-objectstore:$(tool_tag versitygw)"; }

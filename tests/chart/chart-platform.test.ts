@@ -188,7 +188,11 @@ test('default values point every service at the chart Kafka and Redis, and each 
     'evh-redis:6379',
     'evh-objectstore:7070',
   ]);
-  assert.deepEqual(waitsFor('evh-reporter'), ['evh-redis:6379']);
+  // The reporter produces replayed dead letters and reads the consumer lag.
+  assert.deepEqual(waitsFor('evh-reporter'), [
+    `evh-kafka.${NAMESPACE}.svc.cluster.local:9092`,
+    'evh-redis:6379',
+  ]);
 });
 
 test('default values render a PodDisruptionBudget of maxUnavailable 1 for the ingest, reporter and controller', () => {

@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bucketExpiresAt, bucketStart, fingerprint, issueTitle, matchesCounter, searchWords } from '@evh/crashes';
+import {
+  bucketExpiresAt,
+  bucketStart,
+  fingerprint,
+  issueTitle,
+  matchesCounter,
+  searchWords,
+} from '@evh/crashes';
 import { crashBodySchema, type EventMessage, invalidCrashSchema } from '@evh/events';
 import { crashKeys as ck, issueStatusIndexKeys, type Redis } from '@evh/redis';
 import { consumerErrors } from '../errors.js';

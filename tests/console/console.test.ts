@@ -281,7 +281,7 @@ test("an upload's progress bar reaches 100 % and its charts show the job's figur
 });
 
 test('a dead letter can be replayed from the pipeline page and is then processed', async () => {
-  const until = Date.now() + 1500;
+  const until = Date.now() + 3000;
   const res = await f.post('/events', {
     userId: randomName('u'),
     type: 'checkout',

@@ -44,7 +44,8 @@ const status = (id: string) => f.redis.hget(k.event(id), 'status');
 const counter = async (name: string) => Number((await f.redis.hget(k.counters(), name)) ?? 0);
 
 test('a dead letter replayed twice at once is processed once more, not twice; a third replay does nothing', async () => {
-  const until = Date.now() + 1500;
+  // Long enough for the event to fail its attempts before the failure ends, under load too.
+  const until = Date.now() + 3000;
   const [id = ''] = await deadLetters(1, until);
   const dlq = await f.read('/v1/dlq?limit=10');
   const letter = dlq.json.items.find((d: { eventId: string }) => d.eventId === id);
@@ -79,8 +80,9 @@ test('a dead letter replayed twice at once is processed once more, not twice; a 
 });
 
 test('POST /v1/dlq/replay replays the waiting letters in bounded calls until none remains', async () => {
-  const ids = await deadLetters(5, Date.now() + 500);
-  await sleep(600);
+  const until = Date.now() + 3000;
+  const ids = await deadLetters(5, until);
+  await sleep(Math.max(0, until + 100 - Date.now()));
   const first = await post('/v1/dlq/replay', { limit: 2 });
   assert.equal(first.status, 202);
   assert.equal(first.json.queued, 2);

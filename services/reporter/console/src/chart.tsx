@@ -20,6 +20,10 @@ export interface TimeChartProps {
   xFormat?: (x: number) => string;
   /** Plain numbers on the x axis instead of times (hours of the day). */
   plainX?: boolean;
+  /** Points only, no line (events at moments, not a series). */
+  dots?: boolean;
+  /** Labels of the y axis (kinds by index); ticks between two labels stay empty. */
+  yFormat?: (y: number) => string;
   height?: number;
 }
 
@@ -30,20 +34,28 @@ export interface TimeChartProps {
 export function TimeChart(p: TimeChartProps) {
   const box = useRef<HTMLDivElement>(null);
   // Drawn again only when the figures change, not on every render of a polling page.
-  const figures = JSON.stringify([p.x, p.series.map((s) => s.values), p.bars, p.height]);
+  const figures = JSON.stringify([p.x, p.series.map((s) => s.values), p.bars, p.dots, p.height]);
   useEffect(() => {
     const el = box.current;
     if (!el) return;
     const width = () => Math.max(240, el.clientWidth);
     const bars = p.bars ? uPlot.paths.bars?.({ size: [0.7, 40] }) : undefined;
+    // Half a step of room at each end, so the first and the last bar are drawn whole.
+    const step = p.x.length > 1 ? ((p.x.at(-1) ?? 0) - (p.x[0] ?? 0)) / (p.x.length - 1) : 1;
+    const pad = (min: number, max: number): uPlot.Range.MinMax => [min - step / 2, max + step / 2];
     const opts: uPlot.Options = {
       width: width(),
       height: p.height ?? 180,
-      scales: { x: { time: !p.plainX } },
+      scales: { x: { time: !p.plainX, ...(bars ? { range: (_u, min, max) => pad(min, max) } : {}) } },
       legend: { show: true },
       axes: [
         p.plainX ? { values: (_u, ticks) => ticks.map((t) => (p.xFormat ? p.xFormat(t) : String(t))) } : {},
-        { size: 44 },
+        p.yFormat
+          ? {
+              size: 130,
+              values: (_u, ticks) => ticks.map((t) => (Number.isInteger(t) ? (p.yFormat?.(t) ?? '') : '')),
+            }
+          : { size: 44 },
       ],
       series: [
         {},
@@ -51,8 +63,9 @@ export function TimeChart(p: TimeChartProps) {
           label: s.label,
           stroke: s.color,
           width: 2,
-          fill: `${s.color}33`,
+          fill: p.dots ? undefined : `${s.color}33`,
           ...(bars ? { paths: bars, points: { show: false } } : {}),
+          ...(p.dots ? { paths: () => null, points: { show: true, size: 7, fill: s.color } } : {}),
         })),
       ],
     };

@@ -29,7 +29,8 @@ export function useApi<T>(path: string | null, pollMs = 0): Loaded<T> {
         },
       );
     void read();
-    const timer = pollMs > 0 ? setInterval(read, pollMs) : undefined;
+    // A tab in the background asks nothing: polling is for the person looking.
+    const timer = pollMs > 0 ? setInterval(() => document.hidden || read(), pollMs) : undefined;
     return () => {
       live = false;
       if (timer) clearInterval(timer);

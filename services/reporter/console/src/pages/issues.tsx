@@ -46,7 +46,8 @@ export function IssuesPage({ projectId, query }: { projectId: string; query: URL
   const q = new URLSearchParams({ sort, limit: '20', offset: String(offset) });
   if (status !== 'all') q.set('status', status);
   const base = `#/p/${enc(projectId)}/issues`;
-  const issues = useApi<Page<Issue>>(`/v1/projects/${enc(projectId)}/issues?${q}`, 1000);
+  // Twice a second: a new crash shows within a second of its processing.
+  const issues = useApi<Page<Issue>>(`/v1/projects/${enc(projectId)}/issues?${q}`, 500);
   const set = (k: string, v: string) => {
     const next = new URLSearchParams({ status, sort });
     next.set(k, v);

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { enc } from '../api.js';
 import { COLORS, TimeChart } from '../chart.js';
 import { useApi } from '../hooks.js';
@@ -105,37 +105,38 @@ export function AnalyticsView({ a, title }: { a: Analytics; title: string }) {
   );
 }
 
-const KIND_ORDER: string[] = [];
-function kindIndex(kind: string): number {
-  let i = KIND_ORDER.indexOf(kind);
-  if (i === -1) i = KIND_ORDER.push(kind) - 1;
-  return i;
-}
-
-/** Anomalies placed on a time line (their own timestamps; the line number when they have none). */
+/**
+ * Anomalies on a time line: along the lines of the file when each has its line (a job's do:
+ * the order they were read in), else along their own timestamps. One row per kind.
+ */
 function AnomalyTimeline({ items }: { items: Anomaly[] }) {
   if (items.length === 0) return <p class="muted">No anomaly.</p>;
-  const timed = items.map((a) => ({ a, t: a.at ? Date.parse(a.at) / 1000 : Number.NaN }));
-  const byTime = timed.every((x) => Number.isFinite(x.t));
-  const points = timed
-    .map(({ a, t }) => ({ x: byTime ? t : (a.where.line ?? 0), y: kindIndex(a.kind) }))
+  const kinds = [...new Set(items.map((a) => a.kind))].sort();
+  const byLine = items.every((a) => a.where.line !== undefined);
+  const points = items
+    .map((a) => ({
+      x: byLine ? (a.where.line ?? 0) : Date.parse(a.at ?? '') / 1000,
+      y: kinds.indexOf(a.kind) + 1,
+    }))
+    .filter((p) => Number.isFinite(p.x))
     .sort((p, q) => p.x - q.x);
-  const kinds = [...new Set(items.map((a) => a.kind))];
   return (
     <>
       <TimeChart
-        title={byTime ? 'Anomalies over time' : 'Anomalies by line'}
+        title={byLine ? 'Anomalies along the lines of the file' : 'Anomalies over time'}
         x={points.map((p) => p.x)}
-        plainX={!byTime}
-        series={[{ label: 'anomaly (kind)', values: points.map((p) => p.y + 1), color: COLORS.error }]}
-        height={140}
+        plainX={byLine}
+        dots
+        yFormat={(y) => kinds[y - 1] ?? ''}
+        series={[{ label: 'kind', values: points.map((p) => p.y), color: COLORS.error }]}
+        height={60 + 26 * kinds.length}
       />
       <BarList
         label="anomalies by kind"
         rows={kinds.map((k) => [k, items.filter((a) => a.kind === k).length] as [string, number])}
       />
       <table class="list">
-        <caption class="sr-only">Anomalies</caption>
+        <caption>{items.length > 20 ? `The first 20 of ${items.length}` : 'Each anomaly'}</caption>
         <thead>
           <tr>
             <th scope="col">Kind</th>
@@ -145,7 +146,7 @@ function AnomalyTimeline({ items }: { items: Anomaly[] }) {
           </tr>
         </thead>
         <tbody>
-          {items.slice(0, 50).map((a, i) => (
+          {items.slice(0, 20).map((a, i) => (
             <tr key={i}>
               <td>{a.kind}</td>
               <td>{a.where.line ?? '—'}</td>
@@ -161,9 +162,12 @@ function AnomalyTimeline({ items }: { items: Anomaly[] }) {
   );
 }
 
-function JobDetail({ jobId }: { jobId: string }) {
+function JobDetail({ jobId, onDone }: { jobId: string; onDone?: () => void }) {
   const live = useLiveJob(jobId);
   const done = live.job?.status === 'completed';
+  useEffect(() => {
+    if (live.job?.status === 'completed' || live.job?.status === 'failed') onDone?.();
+  }, [live.job?.status, onDone]);
   const summary = useApi<JobSummary>(done ? `/api/v1/jobs/${enc(jobId)}/summary` : null);
   const anomalies = useApi<Page<Anomaly>>(done ? `/api/v1/jobs/${enc(jobId)}/anomalies?limit=500` : null);
   const s = summary.data;
@@ -260,7 +264,7 @@ function Upload({ projectId, onJob }: { projectId: string; onJob: (id: string) =
 }
 
 function JobRow({ jobId, projectId }: { jobId: string; projectId: string }) {
-  const job = useApi<Job>(`/api/v1/jobs/${enc(jobId)}`, 5000);
+  const job = useApi<Job>(`/api/v1/jobs/${enc(jobId)}`, 2000);
   const j = job.data;
   if (job.error) return null;
   return (
@@ -281,8 +285,15 @@ function JobRow({ jobId, projectId }: { jobId: string; projectId: string }) {
 export function JobsPage({ projectId }: { projectId: string }) {
   const [current, setCurrent] = useState<string>();
   const [ids, setIds] = useState(rememberedJobs());
-  const summary = useApi<Analytics>(`/v1/projects/${enc(projectId)}/summary`, current ? 5000 : 0);
+  const summary = useApi<Analytics>(`/v1/projects/${enc(projectId)}/summary`);
   const anomalies = useApi<Page<Anomaly>>(`/v1/projects/${enc(projectId)}/anomalies?limit=200`);
+  const { reload: reloadSummary } = summary;
+  const { reload: reloadAnomalies } = anomalies;
+  // A finished job changes the project's figures: read them again then.
+  const finished = useCallback(() => {
+    reloadSummary();
+    reloadAnomalies();
+  }, [reloadSummary, reloadAnomalies]);
   return (
     <>
       <h1>Jobs</h1>
@@ -298,7 +309,7 @@ export function JobsPage({ projectId }: { projectId: string }) {
             setIds(rememberedJobs());
           }}
         />
-        {current ? <JobDetail jobId={current} /> : null}
+        {current ? <JobDetail jobId={current} onDone={finished} /> : null}
       </Card>
       <Card title="Jobs of this session">
         {ids.length === 0 ? (

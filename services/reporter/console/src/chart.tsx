@@ -46,7 +46,11 @@ export function TimeChart(p: TimeChartProps) {
     const opts: uPlot.Options = {
       width: width(),
       height: p.height ?? 180,
-      scales: { x: { time: !p.plainX, ...(bars ? { range: (_u, min, max) => pad(min, max) } : {}) } },
+      scales: {
+        x: { time: !p.plainX, ...(bars ? { range: (_u, min, max) => pad(min, max) } : {}) },
+        // Bars stand on zero: a bar's height is its count.
+        ...(bars ? { y: { range: (_u, _min, max): uPlot.Range.MinMax => [0, Math.max(1, max * 1.1)] } } : {}),
+      },
       legend: { show: true },
       axes: [
         p.plainX ? { values: (_u, ticks) => ticks.map((t) => (p.xFormat ? p.xFormat(t) : String(t))) } : {},

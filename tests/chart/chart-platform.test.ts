@@ -399,7 +399,7 @@ test('helm install prints how to reach the ingest and reporter, and helm upgrade
         `NOTES.txt tells how to reach ${name}:\n${installed.info.notes}`,
       );
     }
-    // The upload page, opened through the reporter's port-forward, sends files to the ingest's.
+    // The console, opened through the reporter's port-forward, sends files to the ingest's.
     const reporter = mainContainer(workload(objects, 'evh-reporter'));
     assert.equal(envValue(reporter, 'PUBLIC_INGEST_URL'), 'http://localhost:3000');
 

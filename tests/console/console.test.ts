@@ -220,6 +220,14 @@ test('a search finds the crash and highlights the words', async () => {
 });
 
 test("the overview's severity chart counts a new crash in its latest bucket; counters are defined and deleted", async () => {
+  // A quota, as the controller would write it; the ingest re-reads quotas after the version moves.
+  await f.redis.hset(
+    'quota:effective',
+    project.projectId,
+    JSON.stringify({ eventsPerSecond: 50, burst: 100, weight: 1, mode: 'enforce', source: 'test' }),
+  );
+  await f.redis.incr('quota:version');
+  await sleep(1500);
   // Not in the last seconds of a minute, so the crash and the read share the latest bucket.
   if (Date.now() % 60_000 > 50_000) await sleep(60_000 - (Date.now() % 60_000) + 100);
   await sendCrash({ message: 'A brand new failure', severity: 'error' });
@@ -234,6 +242,10 @@ test("the overview's severity chart counts a new crash in its latest bucket; cou
   });
   assert.equal(await page.locator('figure.chart details tbody tr').count(), 60);
   assert.match(String(await page.textContent('.figures')), /crashes\s*3/);
+  // The crash went through the quota: the overview shows it, and the minute's accepted count.
+  const quota = page.locator('section[aria-label="Quota, last minute"] .figures');
+  await quota.filter({ hasText: /accepted\s*[1-9]/ }).waitFor({ timeout: 10_000 });
+  assert.match(String(await quota.textContent()), /quota\s*50\/s, burst 100 \(enforce\)/);
   await page.fill('#counter-name', 'firefox');
   await page.fill('#counter-path', 'metadata.tags.browser');
   await page.selectOption('#counter-op', 'eq');

@@ -16,7 +16,7 @@ export const reporterConfigSchema = z
     // (CONSUMER_GROUP on EVENTS_TOPIC) of the pipeline page.
     ...kafkaEnvShape,
     ...topicsEnvShape,
-    /** The ingest's address as a browser and an SDK reach it: the upload page, every DSN. */
+    /** The ingest's address as a browser and an SDK reach it: the console's upload, every DSN. */
     PUBLIC_INGEST_URL: z.string().url().default('http://127.0.0.1:3000'),
     /** The admin API's token (a Kubernetes Secret in the chart); required while AUTH=on. */
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

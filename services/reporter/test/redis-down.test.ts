@@ -137,7 +137,7 @@ describe('the reporter with its Redis stopped', () => {
     for (const client of app.websocketServer.clients) client.terminate();
   });
 
-  test('what needs no Redis still answers: /healthz and the upload page', async () => {
+  test('what needs no Redis still answers: /healthz and the console', async () => {
     assert.equal((await app.inject({ method: 'GET', url: '/healthz' })).statusCode, 200);
     assert.equal((await app.inject({ method: 'GET', url: '/' })).statusCode, 200);
   });

@@ -34,7 +34,7 @@ install: node_modules/.package-lock.json
 	bash tests/infra/kafka.sh install
 	bash tests/infra/redis.sh install
 
-# What only the tests need on top: the browser for the upload page test, and the host packages
+# What only the tests need on top: the browser for the console's tests, and the host packages
 # of the one-node cluster (containerd, runc, CNI plugins, umoci, skopeo), which the image test
 # and the bounded system test use (only where that cluster can run: root, Linux, Go).
 test-install: install
@@ -61,10 +61,10 @@ status:
 test: test-install build lint
 	bash tests/run.sh
 
-# Rewrites the committed generated files (OpenAPI documents, CRDs) from the code; the tests
-# fail when a committed copy differs from what the code generates.
+# Rewrites the committed generated files (OpenAPI documents, CRDs, the console's bundle) from
+# the code; the tests fail when a committed copy differs from what the code generates.
 generate: install build
-	UPDATE_GENERATED=1 TEST_FILTER='openapi|crd' bash tests/run.sh
+	UPDATE_GENERATED=1 TEST_FILTER='openapi|crd|console-bundle' bash tests/run.sh
 
 tools:
 	bash tests/infra/tools.sh build

@@ -188,7 +188,11 @@ test('default values point every service at the chart Kafka and Redis, and each 
     'evh-redis:6379',
     'evh-objectstore:7070',
   ]);
-  assert.deepEqual(waitsFor('evh-reporter'), ['evh-redis:6379']);
+  // The reporter produces replayed dead letters and reads the consumer lag.
+  assert.deepEqual(waitsFor('evh-reporter'), [
+    `evh-kafka.${NAMESPACE}.svc.cluster.local:9092`,
+    'evh-redis:6379',
+  ]);
 });
 
 test('default values render a PodDisruptionBudget of maxUnavailable 1 for the ingest, reporter and controller', () => {
@@ -395,7 +399,7 @@ test('helm install prints how to reach the ingest and reporter, and helm upgrade
         `NOTES.txt tells how to reach ${name}:\n${installed.info.notes}`,
       );
     }
-    // The upload page, opened through the reporter's port-forward, sends files to the ingest's.
+    // The console, opened through the reporter's port-forward, sends files to the ingest's.
     const reporter = mainContainer(workload(objects, 'evh-reporter'));
     assert.equal(envValue(reporter, 'PUBLIC_INGEST_URL'), 'http://localhost:3000');
 

@@ -42,7 +42,7 @@ function workspaces(): string[] {
 /**
  * The image paths the services need at run time: each workspace's manifest, its compiled
  * modules (not the unit tests compiled beside them) and what src/ holds besides TypeScript,
- * which the modules read from beside dist/ (the Lua scripts, the upload page).
+ * which the modules read from beside dist/ (the Lua scripts, the console).
  */
 function runtimeFiles(): string[] {
   const paths = services.map((s) => `services/${s}/dist/src/main.js`);

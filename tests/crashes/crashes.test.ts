@@ -276,3 +276,61 @@ test('search finds by words, newest first, within one project (and one issue)', 
   assert.equal((await search(a, 'gateway', `&issue=${refundIssue}`)).total, 1);
   assert.equal((await f.read(`/v1/projects/${a}/search?q=%20`)).status, 400);
 });
+
+test('the severity series: a crash counts in the latest minute and hour bucket, once however often redelivered', async () => {
+  const projectId = randomName('p');
+  for (const severity of ['error', 'error', 'warning'])
+    assert.equal((await f.post('/v1/crashes', crash(projectId, { severity }))).status, 202);
+  await waitForTotal(projectId, 3);
+  for (const [resolution, buckets, bucketMs] of [
+    ['minute', 60, 60_000],
+    ['hour', 168, 3_600_000],
+  ] as const) {
+    const res = await f.read(`/v1/projects/${projectId}/stats/series?resolution=${resolution}`);
+    assert.equal(res.status, 200);
+    assert.equal(res.json.bucketMs, bucketMs);
+    assert.equal(res.json.buckets.length, buckets);
+    const starts = res.json.buckets.map((b: { start: number }) => b.start);
+    assert.deepEqual(
+      [...starts].sort((a, b) => a - b),
+      starts,
+      'oldest first',
+    );
+    // Sent a moment ago: in the last bucket, or the one before when a boundary fell in between.
+    const [before, last] = res.json.buckets.slice(-2);
+    const sum = (k: 'error' | 'warning' | 'info') => before[k] + last[k];
+    assert.deepEqual([sum('error'), sum('warning'), sum('info')], [2, 1, 0], resolution);
+    assert.ok(last.start <= Date.now() && Date.now() < last.start + bucketMs);
+  }
+  // Each bucket expires on its own, a retention after it starts.
+  const keys = await f.redis.keys(`${f.prefix}crash:{${projectId}}:series:minute:*`);
+  assert.ok(keys.length >= 1);
+  for (const key of keys) {
+    const ttl = await f.redis.pttl(key.slice(f.prefix.length));
+    assert.ok(ttl > 60 * 60_000 && ttl <= 2 * 60 * 60_000, `ttl ${ttl}`);
+  }
+  const bad = await f.read(`/v1/projects/${projectId}/stats/series?resolution=second`);
+  assert.equal(bad.status, 400);
+});
+
+test('the quota route: none for a project without one; the effective one and its usage otherwise', async () => {
+  const projectId = randomName('p');
+  const none = await f.read(`/v1/projects/${projectId}/quota`);
+  assert.equal(none.status, 200);
+  assert.deepEqual(none.json, { projectId, quota: null, acceptedLastMinute: 0, throttledLastMinute: 0 });
+  await f.redis.hset(
+    'quota:effective',
+    projectId,
+    JSON.stringify({ eventsPerSecond: 1, burst: 2, weight: 1, mode: 'enforce', source: 'test' }),
+  );
+  // Readers re-read the quotas only after the version moves, as the controller moves it.
+  await f.redis.incr('quota:version');
+  await waitFor('the ingest to apply the quota', async () => {
+    const res = await f.post('/v1/crashes', crash(projectId));
+    return res.status === 429;
+  });
+  const q = await f.read(`/v1/projects/${projectId}/quota`);
+  assert.equal(q.json.quota.eventsPerSecond, 1);
+  assert.ok(q.json.acceptedLastMinute >= 1, JSON.stringify(q.json));
+  assert.ok(q.json.throttledLastMinute >= 1, JSON.stringify(q.json));
+});

@@ -2,12 +2,14 @@ import { z } from 'zod';
 
 /**
  * What a client posts to `POST /events` (and each item of `POST /events/batch`).
- * `payload` keeps unknown fields: it is the client's data. Only `seq` (ordering) and
+ * `payload` keeps unknown fields: it is the client's data. Only `seq` (ordering), `failUntil` and
  * `fail` (the built-in way to make processing fail) mean something to the platform.
  */
 export const eventPayloadSchema = z.looseObject({
   seq: z.number().int('must be an integer').positive('must be a positive integer').optional(),
   fail: z.boolean().optional(),
+  /** Fails the event's processing until this time (ms since the epoch): a transient failure. */
+  failUntil: z.number().int('must be an integer').positive('must be a positive integer').optional(),
 });
 
 export const eventIdSchema = z

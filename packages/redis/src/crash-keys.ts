@@ -32,6 +32,12 @@ export const crashKeys = {
     `${p(projectId)}:issues:${status}:${sort}`,
   /** ZSet: eventIds whose message contains the word, scored by received time (ms). */
   searchWord: (projectId: string, word: string) => `${p(projectId)}:search:${word}`,
+  /**
+   * Hash: severity -> crashes received in one bucket of a series (`minute` or `hour`, the
+   * bucket's start in ms; see @evh/crashes crash-series.ts), expiring with the bucket.
+   */
+  series: (projectId: string, resolution: 'minute' | 'hour', bucketStartMs: number) =>
+    `${p(projectId)}:series:${resolution}:${bucketStartMs}`,
   /** A scratch key for one search's intersection, deleted by the same script. */
   searchScratch: (projectId: string, token: string) => `${p(projectId)}:search-tmp:${token}`,
 } as const;

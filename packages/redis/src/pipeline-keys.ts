@@ -14,8 +14,13 @@ export const pipelineKeys = {
   order: (userId: string) => `order:${userId}`,
   /** List: ids of dead-lettered events. */
   dlqList: () => 'dlq:list',
-  /** Hash: attempts, error, queuedAt, event (JSON). */
+  /**
+   * Hash: attempts (over every replay), error, queuedAt, userId, event (JSON), and once
+   * replayed: state (dead | replaying | replayed), replays, replayedAt, replayProcessedAt.
+   */
   dlq: (eventId: string) => `dlq:${eventId}`,
+  /** ZSet: ids of dead letters waiting for a replay (state dead), scored by queuedAt. */
+  dlqDead: () => 'dlq:dead',
   /** ZSet: the user's sliding rate-limit window, scored by ms. */
   rate: (userId: string) => `rate:${userId}`,
   /** String: the next seq a user's events are waiting for (absent = 1). */

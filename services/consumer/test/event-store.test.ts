@@ -237,7 +237,10 @@ describe('event store: finalize', () => {
       queuedAt: String(T0 + 7),
       userId,
       event: e1.json,
+      state: 'dead',
     });
+    // Waiting for a replay (ADR 0014), by when it died.
+    assert.equal(await redis.zscore(k.dlqDead(), e1.event.id), String(T0 + 7));
     assert.ok((await redis.pttl(k.dlq(e1.event.id))) > 0, 'dlq entry expires with the retention');
     const state = await redis.hgetall(k.event(e1.event.id));
     assert.equal(state.status, 'failed');

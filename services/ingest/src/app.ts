@@ -70,7 +70,7 @@ export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance>
       'The write side: events, batches and crash reports, validated, rate-limited and made durable in Kafka.',
     version: '0.1.0',
   });
-  // Browser SDKs and the reporter's upload page post from other origins.
+  // Browser SDKs and the reporter's console post from other origins.
   // Browser SDKs read these to back off; a cross-origin script sees only what is exposed.
   await app.register(cors, {
     origin: deps.corsOrigin,

@@ -7,6 +7,7 @@ import {
   registerApiDocs,
   useZodValidation,
 } from '@evh/http';
+import type { GroupLag } from '@evh/kafka';
 import { type AuthOptions, createProjectStore, registerAuth } from '@evh/projects';
 import type { Redis } from '@evh/redis';
 import { type ReadinessCheck, registerOpsRoutes, registerRequestTracing } from '@evh/telemetry';
@@ -21,18 +22,20 @@ import { graphqlErrorFormatter } from './graphql-errors.js';
 import { jobResolvers, jobSchema } from './graphql-schema.js';
 import { createJobReader } from './jobs/job-reader.js';
 import type { ProgressHub } from './jobs/progress-hub.js';
+import { createDlqReplayer, type EventResender } from './pipeline/dlq-replayer.js';
+import { registerConsole } from './routes/console.js';
 import { registerCrashRoutes } from './routes/crashes.js';
 import { registerJobSocket } from './routes/job-socket.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerPipelineRoutes } from './routes/pipeline.js';
 import { registerProjectRoutes } from './routes/projects.js';
-import { registerUploadPage } from './routes/upload-page.js';
+import { registerQuotaRoutes } from './routes/quota.js';
 
 export interface ReporterDeps {
   logger: Logger;
   redis: Redis;
   hub: ProgressHub;
-  /** Where the upload page sends files. */
+  /** Where the console's upload sends files. */
   ingestUrl: string;
   registry: Registry;
   readiness: Record<string, ReadinessCheck>;
@@ -46,6 +49,10 @@ export interface ReporterDeps {
   keyGraceMs?: number;
   /** The ingest's address as SDKs reach it, for DSNs (default: ingestUrl). */
   publicIngestUrl?: string;
+  /** Produces replayed dead letters; without it (no Kafka) a replay answers 503. */
+  resender?: EventResender;
+  /** The consumer group's lag; without it the pipeline health reports none. */
+  lag?: () => Promise<GroupLag>;
 }
 
 /** The read side: everything the platform knows, served from Redis. */
@@ -86,11 +93,16 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
         await deps.auth.credentials.refresh?.().catch(() => undefined);
       },
     });
-    registerPipelineRoutes(api, deps.redis);
+    registerPipelineRoutes(api, {
+      redis: deps.redis,
+      replayer: createDlqReplayer(deps.redis, deps.resender),
+      lag: deps.lag,
+    });
+    registerQuotaRoutes(api, deps.redis);
     registerCrashRoutes(api, createCrashStore(deps.redis));
     registerJobRoutes(api, jobs);
     registerJobSocket(api, jobs, deps.hub);
-    registerUploadPage(api, deps.ingestUrl);
+    registerConsole(api, deps.ingestUrl);
   });
   return app;
 }

@@ -1,4 +1,6 @@
+import { topicsEnvShape } from '@evh/events';
 import { httpLimitsEnvShape } from '@evh/http';
+import { kafkaEnvShape } from '@evh/kafka';
 import { envInt, serviceEnvShape } from '@evh/lifecycle';
 import { authEnvShape } from '@evh/projects';
 import { redisEnvShape } from '@evh/redis';
@@ -10,7 +12,11 @@ export const reporterConfigSchema = z
     ...redisEnvShape,
     ...httpLimitsEnvShape,
     ...authEnvShape,
-    /** The ingest's address as a browser and an SDK reach it: the upload page, every DSN. */
+    // Kafka for the dead-letter replay (produces to EVENTS_TOPIC) and the consumer lag
+    // (CONSUMER_GROUP on EVENTS_TOPIC) of the pipeline page.
+    ...kafkaEnvShape,
+    ...topicsEnvShape,
+    /** The ingest's address as a browser and an SDK reach it: the console's upload, every DSN. */
     PUBLIC_INGEST_URL: z.string().url().default('http://127.0.0.1:3000'),
     /** The admin API's token (a Kubernetes Secret in the chart); required while AUTH=on. */
     ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),

@@ -1,5 +1,6 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
 import { httpLimitsOf } from '@evh/http';
+import { consumerLag, createKafka, Partitioners } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { connectRedis } from '@evh/redis';
@@ -38,6 +39,30 @@ async function main(): Promise<void> {
   await credentials.start();
   shutdown.register('credential-cache', () => credentials.stop());
 
+  // One producer (dead-letter replays) and one admin (the consumer lag), connected on first
+  // use and again after a failed connect: the read side starts and serves without Kafka, only
+  // a replay answers 503 and the lag reads as unknown while Kafka is away.
+  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  const admin = kafka.admin();
+  const onDemand = (connect: () => Promise<void>) => {
+    let connected: Promise<void> | undefined;
+    return () => {
+      connected ??= connect().catch((err: unknown) => {
+        connected = undefined;
+        throw err;
+      });
+      return connected;
+    };
+  };
+  const producerReady = onDemand(() => producer.connect());
+  const adminReady = onDemand(() => admin.connect());
+  shutdown.register('kafka-producer', () => producer.disconnect());
+  shutdown.register('kafka-admin', () => admin.disconnect());
+
   const app = await buildReporterApp({
     logger,
     redis,
@@ -53,6 +78,16 @@ async function main(): Promise<void> {
       }),
     },
     keyGraceMs: config.KEY_GRACE_MS,
+    resender: {
+      async resend(messages) {
+        await producerReady();
+        await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
+      },
+    },
+    lag: async () => {
+      await adminReady();
+      return consumerLag(admin, config.CONSUMER_GROUP, config.EVENTS_TOPIC);
+    },
     httpLimits: httpLimitsOf(config),
     registry,
     tracer: tracing.enabled ? tracing.tracer : undefined,

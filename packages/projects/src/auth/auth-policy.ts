@@ -3,7 +3,7 @@ import type { Credential } from '../project-schemas.js';
 /**
  * What a route needs, declared on every route (`config: { auth }`); a route without one is
  * refused when it is registered, so a new route cannot be left open by forgetting.
- * - `open`: nothing (probes, docs, the upload page, the seed-004 events by default).
+ * - `open`: nothing (probes, docs, the reporter's console, the seed-004 events by default).
  * - `events`: open, unless EVENTS_REQUIRE_KEY=true; then as `ingest`.
  * - `ingest`: an ingest key; a project in the path must be the key's.
  * - `read`: a read token or the admin token; a `:projectId` in the path must be the token's.

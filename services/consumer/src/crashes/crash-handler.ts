@@ -1,5 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fingerprint, issueTitle, matchesCounter, searchWords } from '@evh/crashes';
+import {
+  bucketExpiresAt,
+  bucketStart,
+  fingerprint,
+  issueTitle,
+  matchesCounter,
+  searchWords,
+} from '@evh/crashes';
 import { crashBodySchema, type EventMessage, invalidCrashSchema } from '@evh/events';
 import { crashKeys as ck, issueStatusIndexKeys, type Redis } from '@evh/redis';
 import { consumerErrors } from '../errors.js';
@@ -50,6 +57,9 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
       allLast: ck.issueIndex(p, 'all', 'last'),
       allCount: ck.issueIndex(p, 'all', 'count'),
       ...issueStatusIndexKeys(p),
+      // By the ingest's timestamp, so a redelivery lands in the same buckets.
+      minuteBucket: ck.series(p, 'minute', bucketStart(event.timestamp, 'minute')),
+      hourBucket: ck.series(p, 'hour', bucketStart(event.timestamp, 'hour')),
     };
     const argv = {
       eventId: event.id,
@@ -61,6 +71,8 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
       title,
       culprit,
       crashJson: JSON.stringify({ eventId: event.id, ...body }),
+      minuteExpiresAt: bucketExpiresAt(event.timestamp, 'minute'),
+      hourExpiresAt: bucketExpiresAt(event.timestamp, 'hour'),
       matchedCount: matched.length,
     };
     const words = searchWords(body.message).map((w) => ck.searchWord(p, w));

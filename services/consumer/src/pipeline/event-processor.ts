@@ -194,7 +194,10 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
   }
 
   const isPlain = (d: Decoded) =>
-    d.rejected === undefined && d.event.kind === PLAIN_EVENT_KIND && d.event.payload.fail !== true;
+    d.rejected === undefined &&
+    d.event.kind === PLAIN_EVENT_KIND &&
+    d.event.payload.fail !== true &&
+    d.event.payload.failUntil === undefined;
 
   const outcomeOf = { processed: 'processed', late: 'late', dup: 'duplicate', buffered: 'buffered' } as const;
 

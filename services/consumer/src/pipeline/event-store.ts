@@ -183,6 +183,7 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
           counters: k.counters(),
           dlqList: k.dlqList(),
           dlq: k.dlq(event.id),
+          dlqDead: k.dlqDead(),
         },
         {
           lockToken: options.lockToken,

@@ -15,7 +15,9 @@
 -- KEYS[12] crash:{p}:issues:resolved:count
 -- KEYS[13] crash:{p}:issues:ignored:last
 -- KEYS[14] crash:{p}:issues:ignored:count
--- KEYS[15…] crash:{p}:search:{word}, one per indexed word of the message
+-- KEYS[15] crash:{p}:series:minute:{bucket start}
+-- KEYS[16] crash:{p}:series:hour:{bucket start}
+-- KEYS[17…] crash:{p}:search:{word}, one per indexed word of the message
 -- ARGV[1]  eventId
 -- ARGV[2]  issue number
 -- ARGV[3]  severity: error | warning | info
@@ -25,8 +27,10 @@
 -- ARGV[7]  title
 -- ARGV[8]  culprit
 -- ARGV[9]  the crash JSON
--- ARGV[10] matched count k: the number of custom counters the crash matches
--- ARGV[11…10+k] their names
+-- ARGV[10] minute expires at: when the minute bucket expires (ms since the epoch)
+-- ARGV[11] hour expires at: when the hour bucket expires (ms since the epoch)
+-- ARGV[12] matched count k: the number of custom counters the crash matches
+-- ARGV[13…12+k] their names
 -- returns { event number within the issue, 1 when applied now | 0 when applied before }
 local done = redis.call('GET', KEYS[1])
 if done then
@@ -40,7 +44,13 @@ local status_keys = { open = { 9, 10 }, resolved = { 11, 12 }, ignored = { 13, 1
 
 redis.call('HINCRBY', KEYS[2], severity, 1)
 redis.call('HINCRBY', KEYS[2], 'total', 1)
-for i = 11, 10 + tonumber(ARGV[10]) do
+-- The buckets of the severity chart; each expires a retention after it starts, set on every
+-- write (the same instant each time) so a bucket never outlives it.
+redis.call('HINCRBY', KEYS[15], severity, 1)
+redis.call('PEXPIREAT', KEYS[15], ARGV[10])
+redis.call('HINCRBY', KEYS[16], severity, 1)
+redis.call('PEXPIREAT', KEYS[16], ARGV[11])
+for i = 13, 12 + tonumber(ARGV[12]) do
   redis.call('HINCRBY', KEYS[3], ARGV[i], 1)
 end
 
@@ -73,7 +83,7 @@ redis.call('ZADD', KEYS[6], count, id)
 redis.call('HSET', KEYS[4], 'json', ARGV[9], 'issue', n, 'eventNumber', count, 'receivedAt', at)
 redis.call('PEXPIRE', KEYS[4], ttl)
 
-for i = 15, #KEYS do
+for i = 17, #KEYS do
   redis.call('ZADD', KEYS[i], at, id)
   -- Entries of crashes past their retention are dropped as the word is used again.
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', at - tonumber(ttl))

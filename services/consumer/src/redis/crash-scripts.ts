@@ -32,6 +32,8 @@ export const applyCrashScript = defineLuaScript(dir, {
     'resolvedCount',
     'ignoredLast',
     'ignoredCount',
+    'minuteBucket',
+    'hourBucket',
   ],
   argv: [
     'eventId',
@@ -43,6 +45,8 @@ export const applyCrashScript = defineLuaScript(dir, {
     'title',
     'culprit',
     'crashJson',
+    'minuteExpiresAt',
+    'hourExpiresAt',
     'matchedCount',
   ],
   variadic: 'both',

@@ -9,6 +9,7 @@
 -- KEYS[8]  counters:events
 -- KEYS[9]  dlq:list
 -- KEYS[10] dlq:{eventId}
+-- KEYS[11] dlq:dead
 -- ARGV[1]  lock token
 -- ARGV[2]  status: 'processed' | 'failed'
 -- ARGV[3]  now (ms)
@@ -53,13 +54,27 @@ redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SET', KEYS[2], now, 'PX', ttl)
 
 redis.call('HINCRBY', KEYS[8], status, 1)
+-- A dead letter being replayed (the reporter's replay-dead-letter.lua) ends its replay here.
+local replaying = redis.call('HGET', KEYS[10], 'state') == 'replaying'
 if status == 'processed' then
   redis.call('HINCRBY', KEYS[8], 'type:' .. ARGV[7], 1)
+  if replaying then
+    redis.call('HSET', KEYS[10], 'state', 'replayed', 'replayProcessedAt', now)
+    redis.call('HINCRBY', KEYS[8], 'replayed', 1)
+  end
 else
-  redis.call('RPUSH', KEYS[9], ARGV[5])
-  redis.call('HSET', KEYS[10], 'attempts', ARGV[4], 'error', ARGV[9], 'queuedAt', now,
-    'userId', ARGV[6], 'event', ARGV[11])
+  local attempts = tonumber(ARGV[4])
+  if replaying then
+    -- Listed once however often it dies; its attempts add up over the replays.
+    attempts = attempts + tonumber(redis.call('HGET', KEYS[10], 'attempts') or '0')
+  else
+    redis.call('RPUSH', KEYS[9], ARGV[5])
+  end
+  redis.call('HSET', KEYS[10], 'attempts', attempts, 'error', ARGV[9], 'queuedAt', now,
+    'userId', ARGV[6], 'event', ARGV[11], 'state', 'dead')
   redis.call('PEXPIRE', KEYS[10], ttl)
+  redis.call('ZADD', KEYS[11], now, ARGV[5])
+  redis.call('PEXPIRE', KEYS[11], ttl)
 end
 
 local following = false

@@ -36,6 +36,7 @@ export const finalizeEventScript = defineLuaScript(dir, {
     'counters',
     'dlqList',
     'dlq',
+    'dlqDead',
   ],
   argv: [
     'lockToken',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CounterDefinition } from '@evh/crashes';
+import { type CounterDefinition, CRASH_SERIES, type SeriesResolution, windowStarts } from '@evh/crashes';
 import {
   crashKeys as ck,
   type IssueSort,
@@ -108,6 +108,26 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
         info: n(stats.info),
         total: n(stats.total),
         custom: Object.fromEntries(defs.sort().map((name) => [name, n(custom[name])])),
+      };
+    },
+
+    /** Crashes per severity in each bucket of the resolution's window, oldest first. */
+    async series(p: string, resolution: SeriesResolution) {
+      const starts = windowStarts(now(), resolution);
+      const pipeline = redis.pipeline();
+      for (const start of starts) pipeline.hmget(ck.series(p, resolution, start), 'error', 'warning', 'info');
+      const rows = (await pipeline.exec()) ?? [];
+      const n = (v: unknown) => Number(v ?? 0);
+      return {
+        projectId: p,
+        resolution,
+        bucketMs: CRASH_SERIES[resolution].bucketMs,
+        buckets: starts.map((start, i) => {
+          const [err, values] = rows[i] ?? [null, []];
+          if (err) throw err;
+          const [error, warning, info] = values as (string | null)[];
+          return { start, error: n(error), warning: n(warning), info: n(info) };
+        }),
       };
     },
 

@@ -58,10 +58,32 @@ export const deleteCounterScript = defineLuaScript(dir, {
   parse: (raw) => Number(raw) === 1,
 });
 
+export type ReplayStart =
+  | { outcome: 'missing' }
+  | { outcome: 'not_replayable' }
+  | { outcome: 'replayed' | 'replaying'; replays: number }
+  | { outcome: 'queued'; replays: number; eventJson: string; userId: string };
+
+/** Begins one dead letter's replay; only 'queued' asks the caller to produce the event. */
+export const replayDeadLetterScript = defineLuaScript(dir, {
+  file: 'replay-dead-letter.lua',
+  keys: ['dlq', 'dlqDead', 'dedup', 'event', 'counters'],
+  argv: ['eventId', 'now', 'staleAfter'],
+  parse: (raw): ReplayStart => {
+    const [outcome, replays, eventJson, userId] = raw as [string, number?, string?, string?];
+    if (outcome === 'queued') {
+      return { outcome, replays: Number(replays), eventJson: eventJson ?? '', userId: userId ?? '' };
+    }
+    if (outcome === 'replayed' || outcome === 'replaying') return { outcome, replays: Number(replays) };
+    return outcome === 'not_replayable' ? { outcome } : { outcome: 'missing' };
+  },
+});
+
 /** Every script of the reporter, for the header check. */
 export const reporterScripts: readonly AnyLuaScript[] = [
   searchCrashesScript,
   setIssueStatusScript,
   putCounterScript,
   deleteCounterScript,
+  replayDeadLetterScript,
 ];

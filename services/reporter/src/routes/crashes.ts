@@ -26,6 +26,12 @@ const issuePatch = z
   .strict()
   .refine((b) => b.status !== undefined || b.title !== undefined, { message: 'give status or title' });
 const eventsQuery = page.extend({ order });
+const seriesQuery = z.object({
+  resolution: z
+    .enum(['minute', 'hour'])
+    .default('minute')
+    .describe('minute: the last hour per minute; hour: the last 7 days per hour'),
+});
 const searchQuery = page.extend({
   q: z.string().trim().min(1, 'must name at least one word').max(512),
   issue: issueNumber.optional(),
@@ -46,6 +52,24 @@ export function registerCrashRoutes(app: FastifyInstance, store: CrashStore): vo
       }),
     },
     async (req) => store.stats(parseInput(project, req.params).projectId),
+  );
+
+  app.get(
+    '/v1/projects/:projectId/stats/series',
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: 'Crashes per severity over time: buckets of a minute or an hour, oldest first',
+        tags,
+        params: project,
+        querystring: seriesQuery,
+      }),
+    },
+    async (req) => {
+      const { projectId } = parseInput(project, req.params);
+      const { resolution } = parseInput(seriesQuery, req.query, 'query');
+      return store.series(projectId, resolution);
+    },
   );
 
   app.get(

@@ -96,12 +96,19 @@ after(async () => {
 
 describe('project quotas end to end: ProjectQuota -> controller -> Redis -> ingest', () => {
   it('project A flooding at 10x its quota gets 429s naming the project; project B, inside its quota, none', async (t) => {
+    const started = Date.now();
     const [a, b] = await Promise.all([load('project-a', 20, 3000), load('project-b', 1, 3000)]);
+    const elapsedS = (Date.now() - started) / 1000;
     const accepted = a.filter((r) => r.status === 202).length;
     const refused = a.filter((r) => r.status === 429);
-    t.diagnostic(`A: ${a.length} sent, ${accepted} accepted, ${refused.length} refused; B: ${b.length} sent`);
-    // A token bucket of 20 with 20/s over ~3 s admits about 20 + 60.
-    assert.ok(accepted >= 60 && accepted <= 100, `A accepted ${accepted}`);
+    t.diagnostic(
+      `A: ${a.length} sent, ${accepted} accepted, ${refused.length} refused in ${elapsedS.toFixed(1)} s; B: ${b.length} sent`,
+    );
+    // A token bucket of 20 with 20/s admits 20 + 20 per second of the flood: about 80 over the
+    // nominal 3 s, more when a loaded machine stretches the flood (the bucket refills while
+    // the last requests are still on their way), never more than that.
+    const most = Math.ceil(20 + 20 * elapsedS);
+    assert.ok(accepted >= 60 && accepted <= most, `A accepted ${accepted}, at most ${most} in ${elapsedS} s`);
     assert.equal(accepted + refused.length, a.length, 'nothing but 202 and 429');
     const sample = refused[0] as Sent;
     assert.equal(sample.headers.get('ratelimit-scope'), 'project');

@@ -27,7 +27,9 @@ interface Control {
 /** Debian's Chromium (tests/infra/chromium.sh installs it); never a downloaded browser. */
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ADMIN = `admin-${randomUUID()}`;
-const SHOTS = join(repoRoot, 'docs/screenshots');
+// Every run writes its screenshots under .run/; SCREENSHOTS=docs refreshes the README's
+// (a PNG differs from run to run, so writing them there always would leave the tree dirty).
+const SHOTS = join(repoRoot, process.env.SCREENSHOTS === 'docs' ? 'docs/screenshots' : '.run/screenshots');
 
 let f: PipelineFixture;
 let browser: Browser;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds Event Horizon's container images without a Docker engine or a registry (umoci and
 # skopeo, see mkimage.sh) and, when a containerd is named, imports them into it.
-#   bash scripts/image/build.sh [image...]   # no image = all of them, in this order:
+#   bash scripts/image/build.sh [image...]   # no image = all but postgres, in this order:
 #     event-horizon              the four services (as the Dockerfile's last stage)
 #     event-horizon-kafka        a jlinked JRE and Kafka's jars
 #     event-horizon-redis        Debian's redis-server and redis-cli
@@ -45,6 +45,9 @@ source "$here/rootfs.sh"
 source "$here/images.sh"
 
 KEYS=(app kafka redis postgres objectstore k6 pause coredns)
+# Built only when named until the chart runs PostgreSQL (issue 19), so that a machine
+# without Debian's postgresql-15 still builds the images the chart uses.
+DEFAULT_KEYS=(app kafka redis objectstore k6 pause coredns)
 
 name_of() {
   case $1 in
@@ -143,7 +146,7 @@ main() {
     key=$(key_of "$arg") || die "unknown image '$arg' (known: $(for k in "${KEYS[@]}"; do name_of "$k"; done | tr '\n' ' '))"
     keys+=("$key")
   done
-  ((${#keys[@]} > 0)) || keys=("${KEYS[@]}")
+  ((${#keys[@]} > 0)) || keys=("${DEFAULT_KEYS[@]}")
 
   ((EUID == 0)) || die "run as root: image files owned by uid 1000 are chowned on disk, and the smoke tests chroot"
   for arg in umoci skopeo chroot ldd; do

@@ -33,6 +33,7 @@ node_modules/.package-lock.json: package-lock.json
 install: node_modules/.package-lock.json
 	bash tests/infra/kafka.sh install
 	bash tests/infra/redis.sh install
+	bash tests/infra/postgres.sh install
 
 # What only the tests need on top: the browser for the console's tests, and the host packages
 # of the one-node cluster (containerd, runc, CNI plugins, umoci, skopeo), which the image test

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# The local stack behind `make up` / `make down` / `make status`: Kafka, Redis and the four
+# The local stack behind `make up` / `make down` / `make status`: Kafka, Redis, PostgreSQL and the four
 # services as background processes. PIDs in .run/<name>.pid, logs in .run/<name>.log.
 # Ready means our own process: its pid is alive and is the one listening on its port (a
 # service's /readyz answered by another process does not count). A port that another process
 # holds fails `up` before anything starts, naming the port and the holder.
-# Redis keeps its data in .run/redis-data (AOF) across `make down` / `make up`.
+# Redis keeps its data in .run/redis-data (AOF), PostgreSQL in .run/pg-data, across `make down` / `make up`.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -13,6 +13,7 @@ source tests/infra/lib.sh
 run="${STACK_RUN_DIR:-$root/.run}"
 KAFKA_PORT=${KAFKA_PORT:-9092}
 REDIS_PORT=${REDIS_PORT:-6379}
+PG_PORT=${PG_PORT:-5432}
 
 # name port: the four services and where they listen.
 services=("ingest:${INGEST_PORT:-3000}" "reporter:${REPORTER_PORT:-3001}"
@@ -40,6 +41,7 @@ start_service() {
   # The command line names the service (node services/<name>/dist/src/main.js) and no other.
   # AUTH is on as in production (AUTH=off make up for an open development stack).
   PORT=$port KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
+    DATABASE_URL="postgres://evh@127.0.0.1:$PG_PORT/postgres" \
     KAFKAJS_NO_PARTITIONER_WARNING=1 ADMIN_TOKEN="$(admin_token)" AUTH="${AUTH:-on}" \
     nohup node --enable-source-maps "services/$name/dist/src/main.js" >>"$run/$name.log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
@@ -56,7 +58,7 @@ ready() {
 # there, before anything starts, so a taken port leaves no half-started stack behind.
 preflight() {
   local line name port
-  for line in "redis:$REDIS_PORT" "kafka:$KAFKA_PORT" "kafka:$((KAFKA_PORT + 1))" "${services[@]}"; do
+  for line in "redis:$REDIS_PORT" "postgres:$PG_PORT" "kafka:$KAFKA_PORT" "kafka:$((KAFKA_PORT + 1))" "${services[@]}"; do
     name=${line%%:*} port=${line##*:}
     port_taken "$port" || continue
     if pid_alive "$run/$name.pid" && pid_listens "$(cat "$run/$name.pid")" "$port"; then continue; fi
@@ -83,6 +85,7 @@ up() {
   mkdir -p "$run"
   preflight
   bash tests/infra/redis.sh start "$run" "$REDIS_PORT"
+  bash tests/infra/postgres.sh start "$run" "$PG_PORT" >/dev/null
   bash tests/infra/kafka.sh start "$run" "$KAFKA_PORT"
   for s in "${services[@]}"; do
     [[ -d services/${s%%:*}/src && -f services/${s%%:*}/src/main.ts ]] || continue
@@ -107,14 +110,14 @@ up() {
 status() {
   printf '%-11s %-8s %-24s %s\n' NAME PID ADDRESS STATE
   local line
-  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "prometheus:9090" "${services[@]}"; do
+  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "postgres:$PG_PORT" "prometheus:9090" "${services[@]}"; do
     local name=${line%%:*} port=${line##*:} state=stopped pid=-
     if pid_alive "$run/$name.pid"; then
       pid=$(cat "$run/$name.pid")
       state=running
       case $name in
         redis) redis_is "$pid" "$port" || state="running, but port $port is not ours" ;;
-        kafka) pid_listens "$pid" "$port" || state="running, but port $port is not ours" ;;
+        kafka | postgres) pid_listens "$pid" "$port" || state="running, but port $port is not ours" ;;
         prometheus) ;;
         *) ready "$name" "$port" && state=ready || state=starting ;;
       esac
@@ -133,6 +136,7 @@ down() {
   stop_pid "$run/prometheus.pid" 10
   bash tests/infra/kafka.sh stop "$run"
   bash tests/infra/redis.sh stop "$run"
+  bash tests/infra/postgres.sh stop "$run"
   log "stopped"
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The test run behind `make test`: its own Kafka, Redis and S3 store (fresh state, test ports), every
-# compiled test file (unit tests beside the code, integration tests under test/ and tests/),
-# and the infrastructure stopped again whatever the outcome.
+# The test run behind `make test`: its own Kafka, Redis, S3 store and PostgreSQL (fresh state, test
+# ports), every compiled test file (unit tests beside the code, integration tests under test/ and
+# tests/), and the infrastructure stopped again whatever the outcome.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
@@ -11,6 +11,7 @@ stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true
   bash tests/infra/redis.sh stop "$run" || true
   bash tests/infra/s3.sh stop "$run" || true
+  bash tests/infra/postgres.sh stop "$run" || true
   # A start still under way is let finish (it is bounded), so it leaves nothing behind.
   [[ -z ${kube_pid:-} ]] || wait "$kube_pid" 2>/dev/null || true
   KUBE_DIR="$run/kube" bash tests/infra/kube.sh stop || true
@@ -30,6 +31,9 @@ bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
 bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
 # shellcheck disable=SC2046 # the script prints NAME=value words
 export $(bash tests/infra/s3.sh start "$run" "${TEST_S3_PORT:-17070}")
+# DATABASE_URL: the job entries' PostgreSQL; each test makes a database of its own in it.
+# shellcheck disable=SC2046
+export $(bash tests/infra/postgres.sh start "$run" "${TEST_PG_PORT:-15432}")
 if ! wait "$kube_pid"; then
   cat "$run/kube-start.log" >&2
   echo "the test control plane did not start" >&2

@@ -8,5 +8,6 @@ export * from './raw-request.js';
 export * from './repo-root.js';
 export * from './service-process.js';
 export * from './temp-dir.js';
+export * from './test-database.js';
 export * from './test-env.js';
 export * from './wait-for.js';

@@ -4,7 +4,9 @@
  * NUL cannot be stored in a PostgreSQL text value at all, so it becomes U+FFFD, as an invalid
  * UTF-8 byte already did when the line was read.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: NUL is one of the characters COPY cannot take
 const SPECIAL = /[\\\t\n\r\u0000]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: as above
 const SPECIAL_ALL = /[\\\t\n\r\u0000]/g;
 const ESCAPES: Record<string, string> = {
   '\\': '\\\\',

@@ -27,8 +27,8 @@ const PARTITION_LOCK = 7_200_020;
 /** Creates the partition for `day` when it does not exist yet; returns its name. */
 export async function ensurePartition(pool: Pool, client: PoolClient, day: string): Promise<string> {
   const name = partitionName(day);
-  let days = known.get(pool);
-  if (!days) known.set(pool, (days = new Set()));
+  const days = known.get(pool) ?? new Set<string>();
+  known.set(pool, days);
   if (days.has(day)) return name;
   await client.query('SELECT pg_advisory_xact_lock($1)', [PARTITION_LOCK]);
   await client.query(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { waitFor } from '@evh/testing';
 import type { PipelineFixture } from '../pipeline/pipeline-fixture.js';
 
 export const SAMPLE = new URL('../../../../shared/data/payments-example_input.txt', import.meta.url);
@@ -59,4 +60,22 @@ export function plainCounts(text: string) {
 
 export function sampleText(): string {
   return readFileSync(SAMPLE, 'utf8');
+}
+
+/** Waits until the reporter shows the job in `status`; a job that failed instead fails the wait. */
+export async function waitForJob(
+  f: PipelineFixture,
+  jobId: string,
+  status = 'completed',
+  timeoutMs = 60_000,
+) {
+  return waitFor(
+    `job ${jobId} ${status}`,
+    async () => {
+      const job = (await f.read(`/api/v1/jobs/${jobId}`)).json;
+      if (job.status === 'failed' && status !== 'failed') throw new Error(`job failed: ${job.error}`);
+      return job.status === status ? job : undefined;
+    },
+    { timeoutMs, intervalMs: 100 },
+  );
 }

@@ -10,21 +10,9 @@ import { jobKeys } from '@evh/redis';
 import { randomName, tempDir, waitFor } from '@evh/testing';
 import WebSocket from 'ws';
 import { type PipelineFixture, rawProducer, startPipeline } from '../pipeline/pipeline-fixture.js';
-import { plainCounts, SAMPLE, sampleText, uploadFile } from './job-fixture.js';
+import { plainCounts, SAMPLE, sampleText, uploadFile, waitForJob } from './job-fixture.js';
 
 const PLANTED = [299, 376, 442, 741, 818, 884, 964];
-
-async function waitForJob(f: PipelineFixture, jobId: string, status = 'completed', timeoutMs = 60_000) {
-  return waitFor(
-    `job ${jobId} ${status}`,
-    async () => {
-      const job = (await f.read(`/api/v1/jobs/${jobId}`)).json;
-      if (job.status === 'failed' && status !== 'failed') throw new Error(`job failed: ${job.error}`);
-      return job.status === status ? job : undefined;
-    },
-    { timeoutMs, intervalMs: 100 },
-  );
-}
 
 describe('upload jobs on the local object store', () => {
   let f: PipelineFixture;

@@ -13,6 +13,8 @@ export const dbErrors = defineErrors({
 // insufficient resources (53), operator intervention (57: shutdown, crash recovery, cannot
 // connect now), and serialization failures or deadlocks (40).
 const TRANSIENT_CLASSES = new Set(['08', '40', '53', '57']);
+// undefined_table: the schema is not migrated yet (the consumer or the hook Job is about to).
+const TRANSIENT_CODES = new Set(['42P01']);
 // Errors of the socket itself (node's codes), before any SQLSTATE exists.
 const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -28,6 +30,7 @@ export function toDbError(err: unknown, what: string) {
   const transient =
     SOCKET_CODES.has(code) ||
     TRANSIENT_CLASSES.has(code.slice(0, 2)) ||
+    TRANSIENT_CODES.has(code) ||
     // node-postgres' own words for a connection that ended or never came.
     /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
       message,

@@ -77,20 +77,18 @@ export function createJobRecords(pool: Pool) {
       });
     },
 
-    /** The job's file is read to its end: its totals; `completed` when its last chunk is applied too. */
-    async read(jobId: string, totals: { valid: number; invalid: number; completed: boolean }): Promise<void> {
+    /** The job's file is read to its end: its totals. */
+    async read(jobId: string, totals: { valid: number; invalid: number }): Promise<void> {
       await run(`finish reading job ${jobId}`, () =>
-        pool.query(
-          `UPDATE jobs SET valid_lines = $2, invalid_lines = $3,
-             status = CASE WHEN $4 THEN 'completed' ELSE status END,
-             finished_at = CASE WHEN $4 THEN now() ELSE finished_at END
-           WHERE job_id = $1 AND status <> 'failed'`,
-          [jobId, totals.valid, totals.invalid, totals.completed],
-        ),
+        pool.query('UPDATE jobs SET valid_lines = $2, invalid_lines = $3 WHERE job_id = $1', [
+          jobId,
+          totals.valid,
+          totals.invalid,
+        ]),
       );
     },
 
-    /** The consumer applied the job's last chunk: completed (a second call changes nothing). */
+    /** The job's last chunk is applied: completed (a second call changes nothing). */
     async completed(jobId: string): Promise<void> {
       await run(`complete job ${jobId}`, () =>
         pool.query(

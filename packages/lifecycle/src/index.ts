@@ -5,4 +5,5 @@ export * from './exit-on-signals.js';
 export * from './parse-config.js';
 export * from './periodic-probe.js';
 export * from './periodic-task.js';
+export * from './retry-with-backoff.js';
 export * from './shutdown.js';

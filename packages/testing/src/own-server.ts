@@ -16,11 +16,11 @@ const execFileAsync = promisify(execFile);
  * settings (Redis: AOF, appendfsync everysec), in a temp RUN folder, on a free port.
  */
 export interface OwnServer {
-  readonly name: 'kafka' | 'redis';
+  readonly name: 'kafka' | 'redis' | 'postgres';
   /** The RUN folder: RUN/<name>.pid, RUN/<name>.log, the data. */
   readonly run: string;
   readonly port: number;
-  /** `redis://127.0.0.1:PORT` or, for Kafka, the broker `127.0.0.1:PORT`. */
+  /** `redis://127.0.0.1:PORT`, `postgres://evh@127.0.0.1:PORT/postgres` or, for Kafka, the broker `127.0.0.1:PORT`. */
   readonly url: string;
   /** The pid its script started, while that process lives. */
   pid(): number | undefined;
@@ -95,7 +95,7 @@ async function script(name: string, args: string[], env: Record<string, string>)
   }
 }
 
-function ownServer(name: 'kafka' | 'redis', port: number, url: string, options: OwnServerOptions): OwnServer {
+function ownServer(name: OwnServer['name'], port: number, url: string, options: OwnServerOptions): OwnServer {
   const run = tempDir(`evh-own-${name}-`);
   const pid = () => {
     try {
@@ -123,6 +123,9 @@ function ownServer(name: 'kafka' | 'redis', port: number, url: string, options: 
     async kill(sig = 'SIGKILL') {
       const p = pid();
       if (p === undefined) return;
+      // A crash of PostgreSQL takes its backends too (postgres.sh kill), or the next start
+      // finds their shared memory still in use.
+      if (name === 'postgres' && sig === 'SIGKILL') return script(name, ['kill', run], options.env ?? {});
       process.kill(p, sig);
       await waitFor(`${name} (pid ${p}) to exit after ${sig}`, () => !alive(p), { timeoutMs: 60_000 });
     },
@@ -146,4 +149,10 @@ export async function ownRedis(options: OwnServerOptions = {}): Promise<OwnServe
 export async function ownKafka(options: OwnServerOptions = {}): Promise<OwnServer> {
   const port = await freePortPair();
   return ownServer('kafka', port, `127.0.0.1:${port}`, options);
+}
+
+/** A PostgreSQL server of the test's own (not started yet: call start()); a fresh cluster. */
+export async function ownPostgres(options: OwnServerOptions = {}): Promise<OwnServer> {
+  const port = await freePort();
+  return ownServer('postgres', port, `postgres://evh@127.0.0.1:${port}/postgres`, options);
 }

@@ -1,3 +1,4 @@
+import { dbEnvShape } from '@evh/db';
 import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
 import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
@@ -17,6 +18,14 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   ...topicsEnvShape,
   ...redisEnvShape,
   ...httpLimitsEnvShape,
+  ...dbEnvShape,
+  /**
+   * A job's writes to PostgreSQL are retried this long while it is unavailable; then the job
+   * fails as DB_UNAVAILABLE.
+   */
+  DB_WRITE_TIMEOUT_MS: envInt(60_000, 0),
+  /** Parsed entries are kept this many days after their upload (whole partitions are dropped). */
+  LOG_RETENTION_DAYS: envInt(30, 1),
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
   /** A partition is no longer fetched while this many of its messages are unfinished. */

@@ -25,6 +25,8 @@ const INFRASTRUCTURE_CODES = new Set([
   'REDIS_UNAVAILABLE',
   'KAFKA_UNAVAILABLE',
   'STORAGE_UNAVAILABLE',
+  // PostgreSQL (@evh/db): a job's record is written when its last chunk is applied.
+  'DB_UNAVAILABLE',
 ]);
 
 // ioredis gives connection trouble no code of its own: these are its messages (offline

@@ -37,6 +37,8 @@ export interface EventPipelineDeps {
   /** A span per message when tracing is on. */
   tracer: Tracer | undefined;
   numPartitions: number;
+  /** Told when a chunk completed its job (the job's record in PostgreSQL). */
+  onJobCompleted(jobId: string): Promise<void>;
 }
 
 export interface EventPipeline {
@@ -77,7 +79,7 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
         simulatedWork: config.CRASH_SIMULATED_WORK_MS,
         retentionMs: config.RETENTION_MS,
       }),
-      [LOG_CHUNK_KIND]: createLogChunkHandler(handlerDeps),
+      [LOG_CHUNK_KIND]: createLogChunkHandler({ ...handlerDeps, onJobCompleted: deps.onJobCompleted }),
       // Lines of jobs read before chunks, still queued during an upgrade; remove once drained.
       [LOG_LINE_KIND]: createLogLineHandler(handlerDeps),
     }),

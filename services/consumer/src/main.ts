@@ -2,10 +2,11 @@
 // order per user, dead-letters what keeps failing; reads uploaded files as jobs. The only
 // impure file of the service: it wires the clients, the event pipeline, the job worker and
 // the probes, in the order their shutdown must reverse.
+import { createJobRecords, createPool, dropExpiredEntries, migrate, pingDb } from '@evh/db';
 import { platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
 import { consumerLag, createKafka, ensureTopics, Partitioners, startBrokerProbe } from '@evh/kafka';
-import { createPeriodicProbe, exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createPeriodicProbe, createPeriodicTask, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis, startRedisProbe } from '@evh/redis';
 import { createObjectStore } from '@evh/storage';
@@ -65,6 +66,23 @@ async function main(): Promise<void> {
   const objectStore = createObjectStore(config);
   shutdown.register('object-store', () => objectStore.close());
 
+  // The jobs' records and parsed entries. Every replica migrates at start (an advisory lock
+  // makes one apply and the others wait), so a database without the chart's hook Job works too.
+  const db = createPool(config, logger);
+  shutdown.register('postgres', () => db.end());
+  await migrate(db);
+  const jobRecords = createJobRecords(db);
+  const retention = createPeriodicTask({
+    intervalMs: 60 * 60 * 1000,
+    run: async () => {
+      const dropped = await dropExpiredEntries(db, config.LOG_RETENTION_DAYS);
+      if (dropped.length > 0) logger.info({ dropped }, 'expired log entries dropped');
+    },
+    onError: (err) => logger.warn({ err }, 'log retention failed; tried again in an hour'),
+  });
+  retention.start();
+  shutdown.register('log-retention', () => retention.stop());
+
   const pipeline = await startEventPipeline({
     config,
     kafka,
@@ -76,8 +94,9 @@ async function main(): Promise<void> {
     shutdown,
     tracer: tracing.enabled ? tracing.tracer : undefined,
     numPartitions,
+    onJobCompleted: (jobId) => jobRecords.completed(jobId),
   });
-  await startJobWorker({ config, kafka, redis, producer, objectStore, metrics, logger, shutdown });
+  await startJobWorker({ config, kafka, redis, producer, objectStore, db, metrics, logger, shutdown });
 
   // Liveness: work waits (fetched and unfinished, or lag on our partitions) with Kafka and
   // Redis up, and nothing finalized or committed for LIVENESS_STALL_MS: restart the pod.
@@ -118,6 +137,7 @@ async function main(): Promise<void> {
       redis: () => redisProbe.up,
       kafka: () => pipeline.joined && !shutdown.closing && brokerProbe.up,
       storage: () => objectStore.ping(),
+      postgres: () => pingDb(db),
     },
     liveness: { progress: progressed },
   });

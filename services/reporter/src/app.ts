@@ -27,6 +27,7 @@ import { registerConsole } from './routes/console.js';
 import { registerCrashRoutes } from './routes/crashes.js';
 import { registerJobSocket } from './routes/job-socket.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { type LogStore, registerLogEntryRoutes } from './routes/log-entries.js';
 import { registerPipelineRoutes } from './routes/pipeline.js';
 import { registerProjectRoutes } from './routes/projects.js';
 import { registerQuotaRoutes } from './routes/quota.js';
@@ -53,6 +54,8 @@ export interface ReporterDeps {
   resender?: EventResender;
   /** The consumer group's lag; without it the pipeline health reports none. */
   lag?: () => Promise<GroupLag>;
+  /** Uploads' parsed entries in PostgreSQL; without it their routes answer 503. */
+  logStore?: LogStore;
 }
 
 /** The read side: everything the platform knows, served from Redis. */
@@ -101,6 +104,7 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
     registerQuotaRoutes(api, deps.redis);
     registerCrashRoutes(api, createCrashStore(deps.redis));
     registerJobRoutes(api, jobs);
+    registerLogEntryRoutes(api, deps.logStore);
     registerJobSocket(api, jobs, deps.hub);
     registerConsole(api, deps.ingestUrl);
   });

@@ -1,3 +1,4 @@
+import { dbEnvShape } from '@evh/db';
 import { topicsEnvShape } from '@evh/events';
 import { httpLimitsEnvShape } from '@evh/http';
 import { kafkaEnvShape } from '@evh/kafka';
@@ -10,6 +11,7 @@ export const reporterConfigSchema = z
   .object({
     ...serviceEnvShape(3001),
     ...redisEnvShape,
+    ...dbEnvShape,
     ...httpLimitsEnvShape,
     ...authEnvShape,
     // Kafka for the dead-letter replay (produces to EVENTS_TOPIC) and the consumer lag

@@ -1,4 +1,5 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
+import { createJobRecords, createLogQueries, createPool } from '@evh/db';
 import { httpLimitsOf } from '@evh/http';
 import { consumerLag, createKafka, Partitioners } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
@@ -63,10 +64,16 @@ async function main(): Promise<void> {
   shutdown.register('kafka-producer', () => producer.disconnect());
   shutdown.register('kafka-admin', () => admin.disconnect());
 
+  // Uploads' parsed entries. Not part of readiness: without PostgreSQL only the entry routes
+  // answer 503, the rest of the read side serves on (the consumer migrates the schema).
+  const db = createPool(config, logger);
+  shutdown.register('postgres', () => db.end());
+
   const app = await buildReporterApp({
     logger,
     redis,
     hub,
+    logStore: { queries: createLogQueries(db), records: createJobRecords(db) },
     ingestUrl: config.PUBLIC_INGEST_URL,
     auth: {
       mode: config.AUTH,

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { type InvalidLineRow, isDbUnavailable, LogEntryRows, uploadDayOf } from '@evh/db';
 import type { Message } from '@evh/kafka';
 import {
   type Anomaly,
@@ -11,11 +12,14 @@ import type { ObjectStore } from '@evh/storage';
 import type { Logger } from 'pino';
 import { pickDelay, type WorkRange } from '../crashes/simulated-work.js';
 import { type ChunkBounds, ChunkBuilder } from './chunk-builder.js';
+import type { JobEntries } from './job-entries.js';
 import type { JobStart, JobStore } from './job-store.js';
 import { LineReader } from './line-reader.js';
 
 export interface JobRunnerDeps {
   jobs: JobStore;
+  /** The job's record and parsed entries in PostgreSQL. */
+  entries: JobEntries;
   store: ObjectStore;
   /** Writes a chunk's event to the events topic; resolves once Kafka has it. */
   produce(messages: Message[]): Promise<void>;
@@ -42,9 +46,10 @@ export type JobOutcome = 'read' | 'completed' | 'failed' | 'skipped' | 'abandone
 /**
  * Reads one job's file from its checkpoint to the end in chunks: each chunk's valid lines
  * are counted here and become one event on the pipeline (id = job id + the chunk's first
- * line, so a chunk produced twice is applied once), and after each chunk is in Kafka the
- * job's counts and byte offset are checkpointed together. The job completes when the
- * consumer has applied every chunk (apply-log-chunk.lua).
+ * line, so a chunk produced twice is applied once), its entries are committed to PostgreSQL
+ * with the job's entries_line, and then the job's counts and byte offset are checkpointed in
+ * Redis. The job completes when the consumer has applied every chunk (apply-log-chunk.lua),
+ * which is after every entry is committed.
  */
 export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOutcome> {
   const job = await deps.jobs.start(jobId, deps.chunk);
@@ -54,26 +59,51 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
   }
   if (job.status === 'completed' || job.status === 'failed' || job.readDone) return 'skipped';
 
+  let stored: { entriesLine: number; uploadDay: string };
+  try {
+    stored = await deps.entries.started({
+      jobId,
+      projectId: job.projectId,
+      fileName: job.fileName,
+      sizeBytes: job.size,
+      format: job.format,
+      createdAt: job.createdAt,
+      startedAt: Date.now(),
+      uploadDay: uploadDayOf(job.createdAt),
+    });
+  } catch (err) {
+    if (deps.isStopping()) return 'abandoned';
+    if (isDbUnavailable(err)) return fail(deps, jobId, `DB_UNAVAILABLE: ${(err as Error).message}`);
+    throw err;
+  }
+
   const missing = await fileProblem(deps, job.storageKey);
   if (missing) return fail(deps, jobId, missing);
 
   try {
-    if ((await readFromCheckpoint(jobId, job, deps)) === 'abandoned') return 'abandoned';
+    if ((await readFromCheckpoint(jobId, job, stored, deps)) === 'abandoned') return 'abandoned';
   } catch (err) {
     if (deps.isStopping()) return 'abandoned';
+    // PostgreSQL was retried for DB_WRITE_TIMEOUT_MS before this: the job fails, coded.
+    if (isDbUnavailable(err)) return fail(deps, jobId, `DB_UNAVAILABLE: ${(err as Error).message}`);
     const reason = storageFailure(err);
     // Kafka or Redis: not the file's fault. The job stays processing and is redelivered.
     if (!reason) throw err;
     return fail(deps, jobId, reason);
   }
+  // PostgreSQL's record has its totals before Redis may call the job completed.
+  await deps.entries.read(jobId, await deps.jobs.totals(jobId));
   const status = await deps.jobs.finishReading(jobId);
-  return status === 'completed' ? 'completed' : 'read';
+  if (status !== 'completed') return 'read';
+  await deps.entries.completed(jobId);
+  return 'completed';
 }
 
 /** Reads the job's file from its checkpoint to the end, one checkpoint per chunk. */
 async function readFromCheckpoint(
   jobId: string,
   job: JobStart,
+  stored: { entriesLine: number; uploadDay: string },
   deps: JobRunnerDeps,
 ): Promise<'read' | 'abandoned'> {
   const analyzer = createLogAnalyzer({
@@ -86,11 +116,28 @@ async function readFromCheckpoint(
   const delay = deps.lineDelay.max > 0;
   let line = job.checkpointLine;
   let chunk = new ChunkBuilder(jobId, projectId, line + 1, job.checkpointOffset);
+  const rows = new LogEntryRows(stored.uploadDay, jobId, projectId);
+  let invalid: InvalidLineRow[] = [];
+  // The previous chunk's writes (Kafka, PostgreSQL, then Redis), under way while this chunk is
+  // read: parsing on this core and PostgreSQL's COPY on the other overlap. One at a time, so
+  // checkpoints stay in chunk order; its error surfaces at the next flush or at the end.
+  let writing: Promise<void> | undefined;
 
   async function flush(): Promise<void> {
     if (chunk.lines === 0) return;
+    const firstLine = chunk.firstLine;
     const { message, checkpoint } = chunk.end(analyzer.analytics);
-    if (message) await deps.produce([message]);
+    const entries = {
+      jobId,
+      uploadDay: stored.uploadDay,
+      firstLine,
+      lastLine: checkpoint.line,
+      rows: rows.take(),
+      invalid,
+      // Lines up to entriesLine were committed before a restart that Redis did not record.
+      replace: firstLine <= stored.entriesLine,
+    };
+    invalid = [];
     const anomalies: Anomaly[] = analyzer.anomalies.items.map((a) => ({
       ...a,
       // The analyzer numbers the lines it saw; a resumed job started after startLine.
@@ -98,8 +145,16 @@ async function readFromCheckpoint(
     }));
     // Kept only until written: memory stays bounded however long the file.
     analyzer.anomalies.items.length = 0;
-    await deps.jobs.checkpoint(jobId, projectId, { ...checkpoint, anomalies });
-    deps.onAnomalies?.(anomalies);
+    await writing;
+    const write = (async () => {
+      if (message) await deps.produce([message]);
+      await deps.entries.write(entries);
+      await deps.jobs.checkpoint(jobId, projectId, { ...checkpoint, anomalies });
+      deps.onAnomalies?.(anomalies);
+    })();
+    // Awaited at the next flush or at the end; until then its rejection is not unhandled.
+    write.catch(() => undefined);
+    writing = write;
     chunk = new ChunkBuilder(jobId, projectId, line + 1, checkpoint.offset);
     await deps.heartbeat();
   }
@@ -111,7 +166,21 @@ async function readFromCheckpoint(
     const parsed: ParsedLine = reader.tooLong
       ? tooLong(analyzer, deps.maxLineBytes)
       : analyzer.push(reader.text, chunk.where);
-    if (!parsed.ok) chunk.addInvalidSample(line, parsed.reason, parsed.message);
+    if (parsed.ok) {
+      const e = parsed.entry;
+      rows.add({
+        line,
+        epochMs: e.epochMs,
+        level: e.status,
+        service: e.service,
+        user: e.user,
+        message: e.message,
+        fields: e.fields,
+      });
+    } else {
+      chunk.addInvalidSample(line, parsed.reason, parsed.message);
+      invalid.push({ line, reason: parsed.reason, message: parsed.message.slice(0, 1000) });
+    }
     return chunk.full(bounds);
   }
 
@@ -135,13 +204,19 @@ async function readFromCheckpoint(
     }
     return undefined;
   }
+  const abandon = async () => {
+    // What is under way may finish; whatever it did not, the next owner does again.
+    await writing?.catch(() => undefined);
+    return 'abandoned' as const;
+  };
   for await (const buf of stream as AsyncIterable<Buffer>) {
     reader.feed(buf);
-    if ((await linesFed()) === 'abandoned') return 'abandoned';
+    if ((await linesFed()) === 'abandoned') return abandon();
   }
   reader.endOfStream();
-  if ((await linesFed()) === 'abandoned') return 'abandoned';
+  if ((await linesFed()) === 'abandoned') return abandon();
   await flush();
+  await writing;
   return 'read';
 }
 
@@ -173,6 +248,10 @@ function storageFailure(err: unknown): string | null {
 async function fail(deps: JobRunnerDeps, jobId: string, error: string): Promise<JobOutcome> {
   deps.logger.warn({ jobId, error }, 'job failed');
   await deps.jobs.fail(jobId, error);
+  // Redis has the failure (the reporter shows it); PostgreSQL may be what failed.
+  await deps.entries.failed(jobId, error).catch((err: unknown) => {
+    deps.logger.warn({ err, jobId }, 'the failed job could not be recorded in postgres');
+  });
   return 'failed';
 }
 

@@ -15,6 +15,9 @@ export interface JobStart {
   fileName: string;
   /** The job's chunk bounds, fixed at its first start. */
   chunk: ChunkBounds;
+  /** When it was uploaded (ms): the day its entries' partition is for. */
+  createdAt: number;
+  size: number;
 }
 
 export interface Checkpoint {
@@ -58,6 +61,8 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
         fileName = '',
         chunkLines = '',
         chunkBytes = '',
+        createdAt = '',
+        size = '',
       ] = r;
       return {
         status,
@@ -69,6 +74,8 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
         projectId: projectId || null,
         fileName,
         chunk: { lines: Number(chunkLines) || bounds.lines, bytes: Number(chunkBytes) || bounds.bytes },
+        createdAt: Number(createdAt) || now(),
+        size: Number(size) || 0,
       };
     },
 
@@ -105,6 +112,12 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
         }
       }
       await tx.exec();
+    },
+
+    /** The job's valid and invalid line counts so far. */
+    async totals(jobId: string): Promise<{ valid: number; invalid: number }> {
+      const [valid, invalid] = await redis.hmget(jobKeys.job(jobId), 'valid', 'invalid');
+      return { valid: Number(valid ?? 0), invalid: Number(invalid ?? 0) };
     },
 
     async finishReading(jobId: string): Promise<string> {

@@ -28,6 +28,11 @@ export function createLogChunkHandler(deps: {
   redis: Redis;
   keyPrefix: string;
   retentionMs: number;
+  /**
+   * Told when this chunk completed the job, and again when a chunk applied before is run
+   * again while its job is completed (the first call may have failed): must be idempotent.
+   */
+  onJobCompleted?(jobId: string): Promise<void>;
 }): ApplyEvent {
   const { redis } = deps;
   return async (event: EventMessage) => {
@@ -38,7 +43,7 @@ export function createLogChunkHandler(deps: {
     }
     const c = parsed.data;
     const project = c.projectId ? Object.values(scopeKeys(`project:${c.projectId}`)) : [];
-    await applyLogChunkScript.run(
+    const result = await applyLogChunkScript.run(
       redis,
       {
         marker: jobKeys.chunkApplied(c.jobId, c.firstLine),
@@ -58,5 +63,10 @@ export function createLogChunkHandler(deps: {
       },
       { keys: project, argv: pairs(c) },
     );
+    if (!deps.onJobCompleted) return;
+    const completed =
+      result === 'completed' ||
+      (result === 'before' && (await redis.hget(jobKeys.job(c.jobId), 'status')) === 'completed');
+    if (completed) await deps.onJobCompleted(c.jobId);
   };
 }

@@ -18,7 +18,7 @@
 -- ARGV[7]  number of user pairs
 -- ARGV[8]  number of hour pairs
 -- ARGV[9…] the pairs, name then count: statuses, services, users, hours (0-23)
--- returns  1 when applied now, 0 when applied before
+-- returns  2 when applied now and it completed the job, 1 when applied now, 0 when applied before
 if not redis.call('SET', KEYS[1], 1, 'NX', 'PX', ARGV[2]) then
   return 0
 end
@@ -49,7 +49,7 @@ local old = tonumber(j[5] or '0')
 if read_done and processed >= valid and j[6] ~= 'completed' and j[6] ~= 'failed' then
   redis.call('HSET', KEYS[2], 'status', 'completed', 'finishedAt', ARGV[1], 'percent', 100)
   redis.call('PUBLISH', ARGV[3], 'completed')
-  return 1
+  return 2
 end
 
 -- Lines read so far stand for bytes_read / size of the file; finished lines of those lines

@@ -14,7 +14,7 @@ export const applyLogChunkScript = defineLuaScript(dir, {
   keys: ['marker', 'job', ...analytics],
   argv: ['now', 'retention', 'channel', 'lines', 'statusPairs', 'servicePairs', 'userPairs', 'hourPairs'],
   variadic: 'both',
-  parse: (raw) => Number(raw) === 1,
+  parse: (raw) => (['before', 'applied', 'completed'] as const)[Number(raw)] ?? 'before',
 });
 
 /** One line of a job read before chunks (its events may still be queued). */

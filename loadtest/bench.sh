@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make bench`: starts its own Kafka and Redis (fresh, bench ports), runs each benchmark
+# `make bench`: starts its own Kafka, Redis and PostgreSQL (fresh, bench ports), runs each benchmark
 # script, which starts the services it measures and writes its section of docs/benchmarks.md.
 # redis-aof starts its own three Redis servers (BENCH_REDIS_PORT+1..+3) and needs neither;
 # `BENCH=redis-aof` alone starts no Kafka. kube (tests/kube/run.sh full) brings its own cluster. BENCH_RUN_DIR moves the run folder (on a real disk:
@@ -10,6 +10,7 @@ cd "$root"
 run="${BENCH_RUN_DIR:-$root/.run/bench}"
 kafka_port=${BENCH_KAFKA_PORT:-29092}
 redis_port=${BENCH_REDIS_PORT:-26379}
+pg_port=${BENCH_PG_PORT:-25432}
 
 all_benches="pipeline k6 crashes fairness jobs logs redis-aof drain kube"
 # BENCH=<name> (or a space-separated list) runs those; by default all of them run.
@@ -52,6 +53,7 @@ done
 stop_infra() {
   bash tests/infra/kafka.sh stop "$run" || true
   bash tests/infra/redis.sh stop "$run" || true
+  bash tests/infra/postgres.sh stop "$run" || true
 }
 trap stop_infra EXIT
 stop_infra
@@ -62,8 +64,11 @@ export BENCH_RUN_DIR="$run" BENCH_AOF_REDIS_PORT=${BENCH_AOF_REDIS_PORT:-$((redi
 if [[ -n $(tr ' ' '\n' <<<"$benches" | grep -vxE 'redis-aof|kube|') ]]; then
   bash tests/infra/redis.sh start "$run" "$redis_port"
   bash tests/infra/kafka.sh start "$run" "$kafka_port"
+  # The consumer keeps upload entries here (jobs measures it; the others' consumers migrate it).
+  bash tests/infra/postgres.sh start "$run" "$pg_port" >/dev/null
 fi
 export KAFKA_BROKERS="127.0.0.1:$kafka_port" REDIS_URL="redis://127.0.0.1:$redis_port"
+export DATABASE_URL="postgres://evh@127.0.0.1:$pg_port/postgres"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 for bench in $benches; do
   echo "== bench: $bench"

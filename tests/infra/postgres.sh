@@ -18,6 +18,8 @@
 #   max_wal_size 4GB, checkpoint_timeout 15min  a 1 GiB upload writes ~3 GB of WAL; fewer
 #                                               checkpoints mean fewer full-page images
 #   shared_buffers 256MB                        the partitions' index pages stay cached
+#   wal_compression lz4                         the full-page images of random index inserts
+#                                               (a log file's timestamps, its services) shrink
 # fsync and synchronous_commit stay on: durability is what the tests measure.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -87,7 +89,7 @@ start() {
   nohup "${owner[@]}" "$PG_BIN/postgres" -D "$data" \
     -c listen_addresses=127.0.0.1 -c port="$port" -c unix_socket_directories= \
     -c max_connections=200 -c shared_buffers=256MB -c max_wal_size=4GB -c checkpoint_timeout=15min \
-    -c logging_collector=off -c log_min_messages=warning >>"$run/postgres.log" 2>&1 </dev/null &
+    -c wal_compression=lz4 -c logging_collector=off -c log_min_messages=warning >>"$run/postgres.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$run/postgres.pid"
   # After a crash the server replays its WAL before it accepts connections.

@@ -2,7 +2,7 @@ import { dbEnvShape } from '@evh/db';
 import { JOB_WORKERS_GROUP, topicsEnvShape } from '@evh/events';
 import { httpLimitsEnvShape } from '@evh/http';
 import { brokerProbeEnvShape, kafkaEnvShape } from '@evh/kafka';
-import { envInt, serviceEnvShape } from '@evh/lifecycle';
+import { envBool, envInt, serviceEnvShape } from '@evh/lifecycle';
 import { logsConfigSchema } from '@evh/logs';
 import { redisEnvShape } from '@evh/redis';
 import { storageEnvSchema } from '@evh/storage';
@@ -19,6 +19,11 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   ...redisEnvShape,
   ...httpLimitsEnvShape,
   ...dbEnvShape,
+  /**
+   * Keep each upload's parsed entries in PostgreSQL (DATABASE_URL). false: only the analytics
+   * in Redis, and no PostgreSQL at all.
+   */
+  JOB_STORE_ENTRIES: envBool(true),
   /**
    * A job's writes to PostgreSQL are retried this long while it is unavailable; then the job
    * fails as DB_UNAVAILABLE.

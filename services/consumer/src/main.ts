@@ -68,20 +68,22 @@ async function main(): Promise<void> {
 
   // The jobs' records and parsed entries. Every replica migrates at start (an advisory lock
   // makes one apply and the others wait), so a database without the chart's hook Job works too.
-  const db = createPool(config, logger);
-  shutdown.register('postgres', () => db.end());
-  await migrate(db);
-  const jobRecords = createJobRecords(db);
-  const retention = createPeriodicTask({
-    intervalMs: 60 * 60 * 1000,
-    run: async () => {
-      const dropped = await dropExpiredEntries(db, config.LOG_RETENTION_DAYS);
-      if (dropped.length > 0) logger.info({ dropped }, 'expired log entries dropped');
-    },
-    onError: (err) => logger.warn({ err }, 'log retention failed; tried again in an hour'),
-  });
-  retention.start();
-  shutdown.register('log-retention', () => retention.stop());
+  const db = config.JOB_STORE_ENTRIES ? createPool(config, logger) : undefined;
+  if (db) {
+    shutdown.register('postgres', () => db.end());
+    await migrate(db);
+    const retention = createPeriodicTask({
+      intervalMs: 60 * 60 * 1000,
+      run: async () => {
+        const dropped = await dropExpiredEntries(db, config.LOG_RETENTION_DAYS);
+        if (dropped.length > 0) logger.info({ dropped }, 'expired log entries dropped');
+      },
+      onError: (err) => logger.warn({ err }, 'log retention failed; tried again in an hour'),
+    });
+    retention.start();
+    shutdown.register('log-retention', () => retention.stop());
+  }
+  const jobRecords = db ? createJobRecords(db) : undefined;
 
   const pipeline = await startEventPipeline({
     config,
@@ -94,7 +96,7 @@ async function main(): Promise<void> {
     shutdown,
     tracer: tracing.enabled ? tracing.tracer : undefined,
     numPartitions,
-    onJobCompleted: (jobId) => jobRecords.completed(jobId),
+    onJobCompleted: async (jobId) => jobRecords?.completed(jobId),
   });
   await startJobWorker({ config, kafka, redis, producer, objectStore, db, metrics, logger, shutdown });
 
@@ -137,7 +139,7 @@ async function main(): Promise<void> {
       redis: () => redisProbe.up,
       kafka: () => pipeline.joined && !shutdown.closing && brokerProbe.up,
       storage: () => objectStore.ping(),
-      postgres: () => pingDb(db),
+      ...(db ? { postgres: () => pingDb(db) } : {}),
     },
     liveness: { progress: progressed },
   });

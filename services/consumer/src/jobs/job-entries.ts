@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 
 /** The job worker's side of PostgreSQL: the job's record and its entries. */
 export interface JobEntries {
+  /** False when entries are not kept (JOB_STORE_ENTRIES=false): the worker builds no rows. */
+  readonly storesRows: boolean;
   /** Records the job as started; where its committed entries end, and its partition's day. */
   started(job: JobStarted): Promise<{ entriesLine: number; uploadDay: string }>;
   /** One chunk's entries, invalid lines and entries_line, in one transaction. */
@@ -45,6 +47,7 @@ export function createJobEntries(deps: {
         deps.logger.warn({ err, attempt, delayMs }, `postgres unavailable: ${what} tried again`),
     });
   return {
+    storesRows: true,
     async started(job) {
       const record = await retried('start job', () => deps.records.started(job));
       return { entriesLine: record.entriesLine, uploadDay: record.uploadDay };
@@ -56,3 +59,13 @@ export function createJobEntries(deps: {
     failed: (jobId, error) => deps.records.failed(jobId, error),
   };
 }
+
+/** JOB_STORE_ENTRIES=false: the analytics only, as before PostgreSQL (and the benchmark's baseline). */
+export const noJobEntries: JobEntries = {
+  storesRows: false,
+  started: async (job) => ({ entriesLine: 0, uploadDay: job.uploadDay }),
+  write: async () => undefined,
+  read: async () => undefined,
+  completed: async () => undefined,
+  failed: async () => undefined,
+};

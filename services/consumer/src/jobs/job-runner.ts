@@ -166,7 +166,9 @@ async function readFromCheckpoint(
     const parsed: ParsedLine = reader.tooLong
       ? tooLong(analyzer, deps.maxLineBytes)
       : analyzer.push(reader.text, chunk.where);
-    if (parsed.ok) {
+    if (!deps.entries.storesRows) {
+      if (!parsed.ok) chunk.addInvalidSample(line, parsed.reason, parsed.message);
+    } else if (parsed.ok) {
       const e = parsed.entry;
       rows.add({
         line,

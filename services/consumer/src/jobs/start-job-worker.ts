@@ -6,7 +6,7 @@ import type { ObjectStore } from '@evh/storage';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from '../config.js';
 import type { ConsumerMetrics } from '../metrics.js';
-import { createJobEntries } from './job-entries.js';
+import { createJobEntries, noJobEntries } from './job-entries.js';
 import { createJobStore } from './job-store.js';
 import { createJobBatchHandler } from './job-worker.js';
 
@@ -17,8 +17,8 @@ export interface JobWorkerStartDeps {
   /** Writes a job's chunk events to `events`; connected, closed by its owner. */
   producer: Producer;
   objectStore: ObjectStore;
-  /** The jobs' records and parsed entries. */
-  db: Pool;
+  /** The jobs' records and parsed entries; absent with JOB_STORE_ENTRIES=false. */
+  db: Pool | undefined;
   metrics: ConsumerMetrics;
   logger: Logger;
   shutdown: Shutdown;
@@ -51,13 +51,15 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
       eachBatch: createJobBatchHandler({
         consumer,
         jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
-        entries: createJobEntries({
-          pool: deps.db,
-          records: createJobRecords(deps.db),
-          logger,
-          giveUpAfterMs: config.DB_WRITE_TIMEOUT_MS,
-          stopped: () => shutdown.closing,
-        }),
+        entries: deps.db
+          ? createJobEntries({
+              pool: deps.db,
+              records: createJobRecords(deps.db),
+              logger,
+              giveUpAfterMs: config.DB_WRITE_TIMEOUT_MS,
+              stopped: () => shutdown.closing,
+            })
+          : noJobEntries,
         store: deps.objectStore,
         produce: async (messages) => {
           await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });

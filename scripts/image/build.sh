@@ -45,9 +45,7 @@ source "$here/rootfs.sh"
 source "$here/images.sh"
 
 KEYS=(app kafka redis postgres objectstore k6 pause coredns)
-# Built only when named until the chart runs PostgreSQL (issue 19), so that a machine
-# without Debian's postgresql-15 still builds the images the chart uses.
-DEFAULT_KEYS=(app kafka redis objectstore k6 pause coredns)
+DEFAULT_KEYS=("${KEYS[@]}")
 
 name_of() {
   case $1 in

@@ -332,7 +332,9 @@ redis_smoke() {
 # would triple the size; the chart turns jit off).
 PG_HOME=/usr/lib/postgresql/15
 postgres_version() { dpkg-query -W -f '${Version}' postgresql-15 2>/dev/null | sed 's/-.*//'; }
-postgres_ref() { echo "docker.io/library/event-horizon-postgres:$(postgres_version)"; }
+# Tagged by the major version the chart names (values.yaml postgres.image.tag): Debian's point
+# release differs from machine to machine; the image's facts record it.
+postgres_ref() { echo "docker.io/library/event-horizon-postgres:15"; }
 
 postgres_check() {
   [[ -x $PG_HOME/bin/postgres ]] || echo "PostgreSQL 15 is not installed: run bash tests/infra/postgres.sh install"
@@ -347,13 +349,13 @@ postgres_inputs() {
 postgres_facts() { dpkg-query -W -f '${Package} ${Version}\n' postgresql-15 postgresql-client-15 tzdata 2>/dev/null; }
 
 postgres_config() {
-  CONFIG=(--config.user 999:999 --config.workingdir /data
+  CONFIG=(--config.user 1000:1000 --config.workingdir /data
     --config.env "PATH=$PG_HOME/bin:$PATH_STD" --config.cmd postgres)
 }
 
 postgres_stage() {
   local r=$1 elves
-  base_rootfs "$r" postgres 999 999
+  base_rootfs "$r" postgres 1000 1000
   add_busybox "$r"
   mkdir -p "$r$PG_HOME" "$r/usr/share/postgresql" "$r/usr/share/zoneinfo" "$r/usr/lib/locale"
   cp -a "$PG_HOME/bin" "$r$PG_HOME/"
@@ -364,7 +366,7 @@ postgres_stage() {
   [[ ! -d /usr/lib/locale/C.utf8 ]] || cp -a /usr/lib/locale/C.utf8 "$r/usr/lib/locale/"
   mapfile -t elves < <(find "$r$PG_HOME" -type f \( -perm -u+x -o -name '*.so' \))
   add_libs "$r" "${elves[@]}"
-  install -d -o 999 -g 999 "$r/data"
+  install -d -o 1000 -g 1000 "$r/data"
 }
 
 # initdb, then a search of the English dictionary in single-user mode: the binaries, their
@@ -372,12 +374,12 @@ postgres_stage() {
 postgres_smoke() {
   local r=$1 out env=(PATH="$PG_HOME/bin:$PATH_STD")
   rm -rf "$r/tmp/pgsmoke"
-  install -d -o 999 -g 999 "$r/tmp/pgsmoke"
-  chroot_as "$r" 999:999 "${env[@]}" -- initdb -D /tmp/pgsmoke/data -U evh --auth=trust \
+  install -d -o 1000 -g 1000 "$r/tmp/pgsmoke"
+  chroot_as "$r" 1000:1000 "${env[@]}" -- initdb -D /tmp/pgsmoke/data -U evh --auth=trust \
     --encoding=UTF8 --locale=C.UTF-8 >"$WORK/postgres-smoke.log" 2>&1 ||
     die "initdb failed in the image: $(tail -n 5 "$WORK/postgres-smoke.log")"
   out=$(echo "SELECT to_tsvector('english', 'payments failed');" |
-    chroot_as "$r" 999:999 "${env[@]}" -- postgres --single -D /tmp/pgsmoke/data -c jit=off postgres 2>&1) ||
+    chroot_as "$r" 1000:1000 "${env[@]}" -- postgres --single -D /tmp/pgsmoke/data -c jit=off postgres 2>&1) ||
     die "postgres --single failed in the image: $(tail -n 5 <<<"$out")"
   rm -rf "$r/tmp/pgsmoke"
   [[ $out == *"'fail':2"* && $out == *"'payment':1"* ]] ||

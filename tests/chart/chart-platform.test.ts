@@ -25,6 +25,8 @@ const EXTERNAL = [
   'kafka.brokers=kafka-a.example:9092\\,kafka-b.example:9092',
   'redis.server.enabled=false',
   'redis.url=redis://redis.example:6380',
+  'postgres.server.enabled=false',
+  'postgres.url=postgres://evh@db.example:5432/evh',
   'objectStore.enabled=false',
   'storage.s3.endpoint=https://s3.example.com',
   'storage.s3.bucket=evh-uploads',
@@ -331,7 +333,7 @@ test('contradicting or missing backend settings stop the install with a message'
 
 test('with your own Kafka, Redis and S3 none of the chart backends render and the services use yours', () => {
   const objects = renderChart(NAMESPACE, EXTERNAL);
-  for (const component of ['kafka', 'redis', 'objectstore']) {
+  for (const component of ['kafka', 'redis', 'postgres', 'objectstore']) {
     const left = objects.filter(
       (o) =>
         (o.metadata?.labels?.['app.kubernetes.io/component'] ?? '') === component ||
@@ -362,6 +364,7 @@ test('with your own Kafka, Redis and S3 none of the chart backends render and th
     assert.deepEqual(workload(objects, name).pod.initContainers?.[0]?.command?.slice(4), [
       'kafka-a.example:9092,kafka-b.example:9092',
       'redis.example:6380',
+      ...(name === 'evh-consumer' ? ['db.example:5432'] : []),
       's3.example.com:443',
     ]);
   }
@@ -382,7 +385,8 @@ test('helm install prints how to reach the ingest and reporter, and helm upgrade
     // A real install into the test API server (no nodes: the objects are stored, nothing
     // runs); --skip-crds leaves the cluster-wide CRD to the controller tests.
     const installed = JSON.parse(
-      helm(['install', 'evh', chart, '--namespace', namespace, '--skip-crds', '-o', 'json']),
+      // No hooks: a control plane without nodes runs no Job (the migration hook).
+      helm(['install', 'evh', chart, '--namespace', namespace, '--skip-crds', '--no-hooks', '-o', 'json']),
     ) as { manifest: string; info: { notes: string } };
     const objects = parseManifests(installed.manifest);
     for (const [name, port] of [
@@ -409,18 +413,25 @@ test('helm install prints how to reach the ingest and reporter, and helm upgrade
       metadata: { name: 'evh-objectstore', namespace },
     });
     const keys = (stored as { data?: Record<string, string> }).data ?? assert.fail('the Secret has no data');
-    const upgrade = (set: string[]) => {
+    const upgraded = (set: string[], secret: string) => {
       const args = ['upgrade', 'evh', chart, '--namespace', namespace, '--dry-run=server', '-o', 'json'];
       const release = JSON.parse(helm([...args, ...set.flatMap((s) => ['--set', s])])) as {
         manifest: string;
       };
-      return find<{ data: Record<string, string> }>(
-        parseManifests(release.manifest),
-        'Secret',
-        'evh-objectstore',
-      )?.data;
+      return find<{ data: Record<string, string> }>(parseManifests(release.manifest), 'Secret', secret)?.data;
     };
+    const upgrade = (set: string[]) => upgraded(set, 'evh-objectstore');
     assert.deepEqual(upgrade([]), keys, 'an upgrade keeps the keys the install made');
+    // So does PostgreSQL's password: initdb set it once, on the volume.
+    const pg = (await api.read({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'evh-postgres', namespace },
+    })) as {
+      data?: Record<string, string>;
+    };
+    assert.match(Buffer.from(pg.data?.PGPASSWORD ?? '', 'base64').toString(), /^[A-Za-z0-9]{32}$/);
+    assert.deepEqual(upgraded([], 'evh-postgres'), pg.data, 'an upgrade keeps the PostgreSQL password');
     const given = upgrade(['objectStore.auth.accessKeyId=given-access-key']);
     assert.equal(Buffer.from(given?.S3_ACCESS_KEY_ID ?? '', 'base64').toString(), 'given-access-key');
     assert.equal(given?.S3_SECRET_ACCESS_KEY, keys.S3_SECRET_ACCESS_KEY, 'the other key stays');

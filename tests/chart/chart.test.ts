@@ -39,6 +39,7 @@ test('every rendered object is accepted by a real kube-apiserver (server-side dr
       'ConfigMap',
       'CustomResourceDefinition',
       'Deployment',
+      'Job',
       'Lease',
       'NetworkPolicy',
       'PodDisruptionBudget',

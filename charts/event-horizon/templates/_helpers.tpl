@@ -33,6 +33,12 @@ services pointed at one backend while the chart runs another.
 {{- if not (or .Values.redis.server.enabled .Values.redis.url) -}}
 {{- fail "redis.server.enabled is false: set redis.url to your Redis" -}}
 {{- end -}}
+{{- if and .Values.postgres.server.enabled .Values.postgres.url -}}
+{{- fail "postgres.url is set while postgres.server.enabled is true: set postgres.server.enabled=false to use your PostgreSQL, or unset postgres.url" -}}
+{{- end -}}
+{{- if not (or .Values.postgres.server.enabled .Values.postgres.url) -}}
+{{- fail "postgres.server.enabled is false: set postgres.url to your PostgreSQL" -}}
+{{- end -}}
 {{- $s3 := .Values.storage.s3 -}}
 {{- if and .Values.objectStore.enabled (or $s3.endpoint $s3.bucket) -}}
 {{- fail "storage.s3 is set while objectStore.enabled is true: set objectStore.enabled=false to use your S3 store" -}}
@@ -61,6 +67,30 @@ redis://{{ include "evh.name" . }}-redis:6379
 {{- else -}}
 {{ .Values.redis.url }}
 {{- end -}}
+{{- end -}}
+
+{{/*
+The database's URL without its password (PGPASSWORD comes from a Secret, evh.databaseEnv):
+the consumer's, the reporter's and the migration Job's.
+*/}}
+{{- define "evh.databaseUrl" -}}
+{{- if .Values.postgres.server.enabled -}}
+postgres://evh@{{ include "evh.name" . }}-postgres:5432/postgres
+{{- else -}}
+{{ .Values.postgres.url }}
+{{- end -}}
+{{- end -}}
+
+{{- define "evh.databaseEnv" -}}
+- name: DATABASE_URL
+  value: {{ include "evh.databaseUrl" . | quote }}
+{{- $secret := ternary (dict "name" (printf "%s-postgres" (include "evh.name" .)) "key" "PGPASSWORD") .Values.postgres.passwordSecret .Values.postgres.server.enabled -}}
+{{- if $secret.name }}
+- name: PGPASSWORD
+  valueFrom: { secretKeyRef: { name: {{ $secret.name | quote }}, key: {{ $secret.key | quote }} } }
+{{- end }}
+- name: LOG_RETENTION_DAYS
+  value: {{ .Values.postgres.retentionDays | quote }}
 {{- end -}}
 
 {{- define "evh.objectStoreEndpoint" -}}
@@ -213,6 +243,10 @@ list of host:port, one of which must answer; external backends are waited for as
 {{- if has "redis" .needs }}
 {{- $u := urlParse (include "evh.redisUrl" $root) -}}
 {{- $targets = append $targets (ternary $u.host (printf "%s:6379" $u.host) (contains ":" $u.host)) -}}
+{{- end }}
+{{- if has "postgres" .needs }}
+{{- $u := urlParse (include "evh.databaseUrl" $root) -}}
+{{- $targets = append $targets (ternary $u.host (printf "%s:5432" $u.host) (contains ":" $u.host)) -}}
 {{- end }}
 {{- if and (has "s3" .needs) (or $root.Values.objectStore.enabled $root.Values.storage.s3.bucket) }}
 {{- $u := urlParse (ternary (include "evh.objectStoreEndpoint" $root) $root.Values.storage.s3.endpoint $root.Values.objectStore.enabled) -}}

@@ -4,8 +4,8 @@ import { fileURLToPath } from 'node:url';
 import type { Pool, PoolClient } from './create-pool.js';
 import { dbErrors, toDbError } from './db-errors.js';
 
-/** The package's migrations: `NNNN_name.sql`, applied in the order of their number. */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/** The package's migrations: `NNNN_name.sql`, applied in the order of their number (beside the sources, where the image takes files other than TypeScript). */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../src/migrations/', import.meta.url));
 
 // Any constant shared by every migrator of this schema: pg_advisory_lock takes a bigint.
 const MIGRATION_LOCK = 7_200_019;

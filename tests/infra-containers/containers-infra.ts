@@ -2,10 +2,11 @@ import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createKafka } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
-import type { ContainerRuntimeClient, StartedTestContainer, TestContainer } from 'testcontainers';
+import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { ensureImage } from './engine.js';
 import type { ImageSource } from './image-source.js';
 import { kafkaContainer } from './kafka-container.js';
+import type { LoopbackContainer } from './loopback-container.js';
 import { objectStoreContainer } from './objectstore-container.js';
 import { redisContainer } from './redis-container.js';
 
@@ -18,6 +19,8 @@ export interface ContainersInfraOptions {
   ports: { kafka: number; redis: number; s3: number };
   kafkaConfig: { serverProperties: string; log4jProperties: string };
   redisArgs: string[];
+  /** EVH_INFRA_NETWORK_MODE: undefined leaves the engine's default. */
+  networkMode?: string;
   s3: { accessKey: string; secretKey: string };
   startupTimeoutMs: number;
   log: (line: string) => void;
@@ -42,7 +45,7 @@ export async function startContainersInfra(
   for (const source of Object.values(o.images)) o.log(await ensureImage(client, source));
   const labels = { [INFRA_LABEL]: o.dir };
   const timeout = o.startupTimeoutMs;
-  const plan: [string, TestContainer, (c: StartedTestContainer) => Promise<void>][] = [
+  const plan: [string, LoopbackContainer, (c: StartedTestContainer) => Promise<void>][] = [
     [
       'redis',
       redisContainer({
@@ -77,6 +80,7 @@ export async function startContainersInfra(
       () => until(timeout, 'kafka admin requests', () => kafkaAnswers(o.ports.kafka)),
     ],
   ];
+  if (o.networkMode) for (const [, container] of plan) container.withNetworkMode(o.networkMode);
   const started: [string, StartedTestContainer][] = [];
   const results = await Promise.allSettled(
     plan.map(async ([name, container, ready]) => {

@@ -19,7 +19,7 @@ export async function findEngine(
   try {
     const client = await Promise.race([getContainerRuntimeClient(), timeout]);
     const rt = client.info.containerRuntime;
-    const detail = `${rt.operatingSystem} engine ${rt.serverVersion} at ${process.env.DOCKER_HOST ?? rt.remoteSocketPath ?? rt.host}`;
+    const detail = `a Docker-API engine (server ${rt.serverVersion}, ${rt.operatingSystem}) at ${process.env.DOCKER_HOST ?? rt.remoteSocketPath}`;
     return { check: { ok: true, detail }, client };
   } catch (err) {
     return { check: { ok: false, detail: (err as Error).message.split('\n')[0] ?? 'unknown' } };

@@ -31,6 +31,12 @@ export const infraEnvSchema = z.object({
   EVH_IMAGE_KAFKA: optionalRef,
   EVH_IMAGE_REDIS: optionalRef,
   EVH_IMAGE_OBJECTSTORE: optionalRef,
+  /**
+   * The containers' network mode, when the engine's default will not do: Podman's Docker API
+   * puts a container on its CNI bridge whatever containers.conf says, which changes the host
+   * (a bridge, iptables chains, ip_forward); tests/infra/containers.sh phase asks for slirp4netns.
+   */
+  EVH_INFRA_NETWORK_MODE: optionalRef,
   /** The containers go when this process does (tests/run.sh's pid): a Ryuk of our own. */
   EVH_INFRA_OWNER_PID: z.coerce.number().int().positive().optional(),
   EVH_INFRA_START_TIMEOUT_MS: z.coerce.number().int().positive().default(240_000),

@@ -71,6 +71,7 @@ async function up(env: InfraEnv): Promise<number> {
       log4jProperties: readFileSync(join(dir, 'kafka', 'log4j.properties'), 'utf8'),
     },
     redisArgs: args,
+    networkMode: env.EVH_INFRA_NETWORK_MODE,
     s3: { accessKey: env.S3_TEST_ACCESS_KEY, secretKey: env.S3_TEST_SECRET_KEY },
     startupTimeoutMs: env.EVH_INFRA_START_TIMEOUT_MS,
     log,

@@ -80,11 +80,15 @@ phase() {
   # The project's images, not pulled: a no-op when their inputs did not change.
   bash "$root/scripts/image/build.sh" kafka redis objectstore >&2
   local podman_dir=$run/podman
-  trap 'stop "$run"; bash "$here/podman.sh" stop "$podman_dir"' EXIT
+  # shellcheck disable=SC2064 # expanded now: the trap runs after this function has returned
+  trap "stop $(printf %q "$run"); bash $(printf %q "$here/podman.sh") stop $(printf %q "$podman_dir")" EXIT
   # shellcheck disable=SC2046 # NAME=value words
   export $(bash "$here/podman.sh" start "$podman_dir")
   # No Ryuk: its image would come from a registry; the node process and stop() clean up.
   export TESTCONTAINERS_RYUK_DISABLED=true EVH_INFRA=containers
+  # Podman's Docker API ignores containers.conf's netns and puts containers on its CNI bridge
+  # (cni-podman0, CNI-* iptables chains, ip_forward=1: host changes); slirp4netns makes none.
+  export EVH_INFRA_NETWORK_MODE=slirp4netns
   # shellcheck disable=SC2046
   export $(EVH_INFRA_OWNER_PID=$$ start "$run")
   export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}" REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"

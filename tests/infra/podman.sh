@@ -43,6 +43,8 @@ can_run() {
 # - netns slirp4netns: a user-space network per container, so no CNI bridge, no iptables
 #   rule and no ip_forward change that the one-node cluster's check-host would see; published
 #   ports are forwarded by Podman's rootlessport on the host address asked for (127.0.0.1).
+#   This is the CLI's default only: the Docker API puts a container on the CNI bridge unless
+#   its NetworkMode says slirp4netns, which containers.sh phase asks for (EVH_INFRA_NETWORK_MODE).
 # - oom_score_adj needs nothing: Podman leaves it at 0 (containerd's pause asked for -998).
 write_conf() {
   local dir=$1 nofile nproc
@@ -74,6 +76,13 @@ pm() {
   CONTAINERS_CONF="$dir/containers.conf" podman --root "$dir/storage" --runroot "$dir/run" "$@"
 }
 
+# host_state: what a root Podman could change on the host and must not (see write_conf).
+host_state() {
+  echo "ip_forward=$(cat /proc/sys/net/ipv4/ip_forward)"
+  echo "cni_chains=$(iptables-save 2>/dev/null | grep -c -E '^:(CNI|NETAVARK)' || true)"
+  echo "bridges=$(ip -o link show type bridge 2>/dev/null | grep -c -E 'cni-podman|podman[0-9]' || true)"
+}
+
 serving() { [[ $(curl -s --max-time 2 --unix-socket "$1/podman.sock" http://d/_ping) == OK ]]; }
 
 start() {
@@ -86,6 +95,7 @@ start() {
     local why
     why=$(can_run) || die "$why"
     write_conf "$dir"
+    host_state >"$dir/host.before"
     rm -f "$dir/podman.sock"
     # --time 0: the service runs until stopped, not 5 s after its last request.
     CONTAINERS_CONF="$dir/containers.conf" setsid nohup podman --root "$dir/storage" --runroot "$dir/run" \
@@ -112,6 +122,10 @@ stop() {
   awk -v d="$dir/" 'index($2, d) == 1 { print $2 }' /proc/mounts | sort -r | while read -r m; do
     umount -l "$m" 2>/dev/null || true
   done
+  # A change here means a container was put on Podman's CNI bridge: say so, loudly.
+  if [[ -f $dir/host.before ]] && ! diff <(cat "$dir/host.before") <(host_state) >/dev/null; then
+    log "WARNING: the host changed while podman ran: before $(tr '\n' ' ' <"$dir/host.before"), now $(host_state | tr '\n' ' ')"
+  fi
   rm -rf "$dir"
   log "podman in $dir stopped and removed"
 }

@@ -85,10 +85,9 @@ phase() {
   # shellcheck disable=SC2046 # NAME=value words
   export $(bash "$here/podman.sh" start "$podman_dir")
   # No Ryuk: its image would come from a registry; the node process and stop() clean up.
+  # (DOCKER_HOST, and EVH_INFRA_NETWORK_MODE=slirp4netns: Podman's Docker API ignores
+  # containers.conf's netns and puts containers on its CNI bridge, which changes the host.)
   export TESTCONTAINERS_RYUK_DISABLED=true EVH_INFRA=containers
-  # Podman's Docker API ignores containers.conf's netns and puts containers on its CNI bridge
-  # (cni-podman0, CNI-* iptables chains, ip_forward=1: host changes); slirp4netns makes none.
-  export EVH_INFRA_NETWORK_MODE=slirp4netns
   # shellcheck disable=SC2046
   export $(EVH_INFRA_OWNER_PID=$$ start "$run")
   export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}" REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"

@@ -6,7 +6,9 @@
 #   podman.sh install      apt-get install podman slirp4netns (runc comes with the cluster's packages)
 #   podman.sh can-run      exit 0 when this machine can run it, else says why
 #   podman.sh start DIR    `podman system service` on DIR/podman.sock, with storage, run state and
-#                          configuration of its own in DIR; prints DOCKER_HOST=unix://DIR/podman.sock
+#                          configuration of its own in DIR; prints the env words for testcontainers
+#                          and tests/infra/containers.sh: DOCKER_HOST=unix://DIR/podman.sock
+#                          EVH_INFRA_NETWORK_MODE=slirp4netns (export $(podman.sh start DIR))
 #   podman.sh stop DIR     stops it and removes what it held: containers, images, mounts, DIR
 # Nothing outside DIR is used or changed: not /var/lib/containers, not /etc/containers, no
 # bridge, no iptables rule, no sysctl (slirp4netns networking, ports forwarded in user space).
@@ -105,7 +107,8 @@ start() {
       { tail -20 "$dir/podman.log" >&2; die "podman did not start"; }
     log "podman $(podman --version | awk '{ print $3 }') serving the Docker API on $dir/podman.sock (pid $(cat "$dir/podman.pid"))"
   fi
-  echo "DOCKER_HOST=unix://$dir/podman.sock"
+  # The second word is for tests/infra/containers.sh: see netns in write_conf.
+  echo "DOCKER_HOST=unix://$dir/podman.sock EVH_INFRA_NETWORK_MODE=slirp4netns"
 }
 
 stop() {

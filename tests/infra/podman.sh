@@ -10,8 +10,10 @@
 #                          and tests/infra/containers.sh: DOCKER_HOST=unix://DIR/podman.sock
 #                          EVH_INFRA_NETWORK_MODE=slirp4netns (export $(podman.sh start DIR))
 #   podman.sh stop DIR     stops it and removes what it held: containers, images, mounts, DIR
-# Nothing outside DIR is used or changed: not /var/lib/containers, not /etc/containers, no
-# bridge, no iptables rule, no sysctl (slirp4netns networking, ports forwarded in user space).
+# Nothing else of the host is used or changed: not /var/lib/containers/storage, /run/libpod,
+# /run/runc or /etc/containers, no bridge, no iptables rule, no sysctl (slirp4netns networking,
+# ports forwarded in user space). One exception Podman 4.3 cannot move for root: its image
+# blob-info cache, /var/lib/containers/cache/blob-info-cache-v1.boltdb (64 KB), written on a load.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
@@ -41,6 +43,8 @@ can_run() {
 #   the service lowers its own nproc to 32768 when it starts (its /proc/PID/limits shows it).
 # - runtime runc: crun 1.8.1 refuses this host's mix of cgroup v1 and a cgroup2 mount ("cgroups
 #   in hybrid mode not supported, drop all controllers from cgroupv2"); runc 1.1.5 runs there.
+# - engine.runtimes runc: a two-line wrapper that gives runc `--root DIR/runc` (its default
+#   is /run/runc, which conmon's cleanup would otherwise create).
 # - cgroup_manager cgroupfs, events_logger file: there is no systemd and no journald.
 # - netns slirp4netns: a user-space network per container, so no CNI bridge, no iptables
 #   rule and no ip_forward change that the one-node cluster's check-host would see; published
@@ -54,7 +58,11 @@ write_conf() {
   [[ $nofile == unlimited || $nofile -gt 1048576 ]] && nofile=1048576
   nproc=$(ulimit -Hu)
   [[ $nproc == unlimited || $nproc -gt 32768 ]] && nproc=32768
-  mkdir -p "$dir/tmp" "$dir/net"
+  mkdir -p "$dir/tmp" "$dir/net" "$dir/bin"
+  # runc with its state in DIR rather than /run/runc, for every caller: the service, conmon
+  # and the `podman container cleanup` that conmon runs when a container exits.
+  printf '#!/bin/sh\nexec %q --root %q "$@"\n' "$(command -v runc)" "$dir/runc" >"$dir/bin/runc"
+  chmod 0755 "$dir/bin/runc"
   cat >"$dir/containers.conf" <<CONF
 [containers]
 default_ulimits = ["nofile=$nofile:$nofile", "nproc=$nproc:$nproc"]
@@ -66,6 +74,9 @@ cgroup_manager = "cgroupfs"
 events_logger = "file"
 tmp_dir = "$dir/tmp"
 image_copy_tmp_dir = "$dir/tmp"
+
+[engine.runtimes]
+runc = ["$dir/bin/runc"]
 
 [network]
 network_config_dir = "$dir/net"

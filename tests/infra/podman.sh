@@ -19,10 +19,15 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib.sh
 source "$here/lib.sh"
 
+# Without Debian's recommendations (buildah, dbus-user-session, fuse-overlayfs, uidmap): a
+# root service on this VM needs none of them.
 install() {
-  command -v podman >/dev/null || apt_install podman
-  command -v slirp4netns >/dev/null || apt_install slirp4netns
-  command -v runc >/dev/null || apt_install runc
+  local missing=() t
+  for t in podman slirp4netns runc; do command -v "$t" >/dev/null || missing+=("$t"); done
+  ((${#missing[@]})) || return 0
+  log "installing ${missing[*]} from Debian's packages"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
 can_run() {

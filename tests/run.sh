@@ -32,8 +32,10 @@ kube_pid=$!
 # answers and the images can be had (EVH_INFRA=auto|local|containers; docs/adr/0016).
 infra=$(bash tests/infra/containers.sh mode)
 if [[ $infra == containers ]]; then
-  # shellcheck disable=SC2046 # the script prints NAME=value words
-  export $(EVH_INFRA_OWNER_PID=$$ bash tests/infra/containers.sh start "$run")
+  # NAME=value words, assigned first: a start that failed stops the run here.
+  containers_env=$(EVH_INFRA_OWNER_PID=$$ bash tests/infra/containers.sh start "$run")
+  # shellcheck disable=SC2086
+  export $containers_env
 else
   bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
   bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"

@@ -70,7 +70,7 @@ stop() {
 
 # phase RUN MODE: the containers phase of make test (tests/run.sh), after the local one.
 phase() {
-  local run=$1 want=$2 why status=0 files t0=$SECONDS
+  local run=$1 want=$2 why status=0 files words t0=$SECONDS
   if ! why=$(bash "$here/podman.sh" can-run 2>&1); then
     [[ $want == on ]] && die "EVH_CONTAINERS_TEST=on but Podman cannot run here: $why"
     echo "skipping the containers phase: $why"
@@ -82,14 +82,17 @@ phase() {
   local podman_dir=$run/podman
   # shellcheck disable=SC2064 # expanded now: the trap runs after this function has returned
   trap "stop $(printf %q "$run"); bash $(printf %q "$here/podman.sh") stop $(printf %q "$podman_dir")" EXIT
-  # shellcheck disable=SC2046 # NAME=value words
-  export $(bash "$here/podman.sh" start "$podman_dir")
+  # NAME=value words, assigned first so that a failed start stops the phase here.
+  words=$(bash "$here/podman.sh" start "$podman_dir")
+  # shellcheck disable=SC2086
+  export $words
   # No Ryuk: its image would come from a registry; the node process and stop() clean up.
   # (DOCKER_HOST, and EVH_INFRA_NETWORK_MODE=slirp4netns: Podman's Docker API ignores
   # containers.conf's netns and puts containers on its CNI bridge, which changes the host.)
-  export TESTCONTAINERS_RYUK_DISABLED=true EVH_INFRA=containers
-  # shellcheck disable=SC2046
-  export $(EVH_INFRA_OWNER_PID=$$ start "$run")
+  export TESTCONTAINERS_RYUK_DISABLED=true EVH_INFRA=containers EVH_INFRA_OWNER_PID=$$
+  words=$(start "$run")
+  # shellcheck disable=SC2086
+  export $words
   export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}" REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"
   mapfile -t files < <(find packages services tests -path '*/node_modules' -prune -o \
     -path '*/dist/*' -name '*.test.js' -print | sort | grep -E -- "$PHASE_TESTS")

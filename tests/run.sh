@@ -76,7 +76,9 @@ containers_mode=${EVH_CONTAINERS_TEST:-auto}
 [[ -z ${TEST_FILTER:-} || $containers_mode == on ]] || containers_mode=off
 [[ $infra == local ]] || containers_mode=off
 if [[ $containers_mode != off ]]; then
-  stop_infra
+  # Only the three servers the containers replace; anything else of the run's (the Kubernetes
+  # API, and whatever else a test needs from the run's env) stays up for them.
+  for s in kafka redis s3; do bash "tests/infra/$s.sh" stop "$run" || true; done
   bash tests/infra/containers.sh phase "$run" "$containers_mode" 2>&1 | tee "$run/containers-tests.log" || status=1
 fi
 

@@ -37,10 +37,11 @@ install: node_modules/.package-lock.json
 
 # What only the tests need on top: the browser for the console's tests, and the host packages
 # of the one-node cluster (containerd, runc, CNI plugins, umoci, skopeo), which the image test
-# and the bounded system test use (only where that cluster can run: root, Linux, Go).
+# and the bounded system test use (only where that cluster can run: root, Linux, Go), and
+# Podman for the containers phase (tests/infra/podman.sh, docs/adr/0016).
 test-install: install
 	bash tests/infra/chromium.sh install
-	if bash tests/infra/cluster.sh can-run >/dev/null; then bash tests/infra/cluster.sh install; fi
+	if bash tests/infra/cluster.sh can-run >/dev/null; then bash tests/infra/cluster.sh install; bash tests/infra/podman.sh install; fi
 
 build: node_modules/.package-lock.json
 	npx tsc -b

@@ -12,6 +12,8 @@ stop_infra() {
   bash tests/infra/redis.sh stop "$run" || true
   bash tests/infra/s3.sh stop "$run" || true
   bash tests/infra/postgres.sh stop "$run" || true
+  bash tests/infra/containers.sh stop "$run" || true
+  bash tests/infra/podman.sh stop "$run/podman" || true
   # A start still under way is let finish (it is bounded), so it leaves nothing behind.
   [[ -z ${kube_pid:-} ]] || wait "$kube_pid" 2>/dev/null || true
   KUBE_DIR="$run/kube" bash tests/infra/kube.sh stop || true
@@ -27,11 +29,22 @@ bash tests/infra/tools.sh build etcd kube-apiserver versitygw helm
 # The control plane starts in the background while Redis and Kafka start (about 6 s).
 KUBE_DIR="$run/kube" KUBE_PORTS=free bash tests/infra/kube.sh start >"$run/kube-start.log" 2>&1 &
 kube_pid=$!
-bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
-bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
-# shellcheck disable=SC2046 # the script prints NAME=value words
-export $(bash tests/infra/s3.sh start "$run" "${TEST_S3_PORT:-17070}")
-# DATABASE_URL: the job entries' PostgreSQL; each test makes a database of its own in it.
+# Kafka, Redis and the S3 store: local processes, or containers where a Docker-API engine
+# answers and the images can be had (EVH_INFRA=auto|local|containers; docs/adr/0016).
+infra=$(bash tests/infra/containers.sh mode)
+if [[ $infra == containers ]]; then
+  # NAME=value words, assigned first: a start that failed stops the run here.
+  containers_env=$(EVH_INFRA_OWNER_PID=$$ bash tests/infra/containers.sh start "$run")
+  # shellcheck disable=SC2086
+  export $containers_env
+else
+  bash tests/infra/redis.sh start "$run" "${TEST_REDIS_PORT:-16379}"
+  bash tests/infra/kafka.sh start "$run" "${TEST_KAFKA_PORT:-19092}"
+  # shellcheck disable=SC2046 # the script prints NAME=value words
+  export $(bash tests/infra/s3.sh start "$run" "${TEST_S3_PORT:-17070}")
+fi
+# DATABASE_URL: the job entries' PostgreSQL (a local process in both modes); each test makes a
+# database of its own in it.
 # shellcheck disable=SC2046
 export $(bash tests/infra/postgres.sh start "$run" "${TEST_PG_PORT:-15432}")
 if ! wait "$kube_pid"; then
@@ -61,6 +74,19 @@ status=0
 node --enable-source-maps --test --test-reporter=spec --test-concurrency="${TEST_CONCURRENCY:-1}" \
   --test-timeout=300000 "${files[@]}" 2>&1 | tee "$run/node-tests.log" || status=1
 
+# A bounded set of the integration tests once more with Kafka, Redis and S3 in containers,
+# through testcontainers on a private Podman (tests/infra/containers.sh phase), wherever Podman
+# can run: EVH_CONTAINERS_TEST=auto|on|off, as EVH_KUBE_TEST. Not when this run used containers.
+containers_mode=${EVH_CONTAINERS_TEST:-auto}
+[[ -z ${TEST_FILTER:-} || $containers_mode == on ]] || containers_mode=off
+[[ $infra == local ]] || containers_mode=off
+if [[ $containers_mode != off ]]; then
+  # Only the three servers the containers replace; anything else of the run's (the Kubernetes
+  # API, and whatever else a test needs from the run's env) stays up for them.
+  for s in kafka redis s3; do bash "tests/infra/$s.sh" stop "$run" || true; done
+  bash tests/infra/containers.sh phase "$run" "$containers_mode" 2>&1 | tee "$run/containers-tests.log" || status=1
+fi
+
 # The platform in a real one-node cluster (tests/kube/run.sh bounded: helm install, the
 # contract, quotas, a consumer and an ingest pod deleted under load), whenever this machine can
 # run one. EVH_KUBE_TEST=auto runs it where it can, =on fails when it cannot run. The test infra
@@ -80,7 +106,7 @@ if [[ $kube_mode != off ]]; then
   fi
 fi
 # One closing line for both runs of the test runner.
-count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$run"/node-tests.log "$run"/kube-tests.log 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
+count() { sed -n "s/^ℹ $1 \([0-9]*\)$/\1/p" "$run"/node-tests.log "$run"/containers-tests.log "$run"/kube-tests.log 2>/dev/null | awk '{ n += $1 } END { print n + 0 }'; }
 echo "$(count pass) passed, $(count fail) failed"
 # A phase can fail before any test of it ran (a build, helm install): say which, not just "0 failed".
 [[ $status == 0 ]] || echo "make test failed: see the first error above (the cluster phase's log: $run/kube-tests.log)" >&2

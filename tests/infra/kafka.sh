@@ -4,6 +4,8 @@
 #   kafka.sh start RUN PORT       format (first time) and start a broker: RUN/kafka.pid,
 #                                 RUN/kafka.log, state in RUN/kafka-data (controller on PORT+1)
 #   kafka.sh stop RUN             stop the broker started with RUN
+#   kafka.sh config DIR PORT LOGDIR BIND   write its server.properties and log4j.properties
+#                                 into DIR (what the containers of tests/infra/containers.sh use)
 # Ready means our own broker: its pid is alive and is the one listening on PORT (ss -ltnp),
 # the log says "Kafka Server started" and an admin client answers; an open port alone is not
 # enough (it accepts connections well before the broker serves requests, and could be another
@@ -29,31 +31,21 @@ install() {
   touch "$LIBS/.complete"
 }
 
-start() {
-  local run=$1 port=$2 ctl_port=$(($2 + 1))
-  local dir="$run/kafka-data"
-  install
-  mkdir -p "$dir"
-  if pid_alive "$run/kafka.pid"; then
-    local pid
-    pid=$(cat "$run/kafka.pid")
-    pid_listens "$pid" "$port" || die "kafka pid $pid (from $run/kafka.pid) runs but does not listen on port $port: port $port is held by $(port_holder "$port")"
-    log "kafka already running (pid $pid)"
-    return 0
-  fi
-  rm -f "$run/kafka.pid"
-  require_free_port "$port" "kafka in $run"
-  require_free_port "$ctl_port" "kafka's controller in $run"
+# write_config DIR PORT LOGDIR BIND: the broker's server.properties and log4j.properties in DIR.
+# One source for both ways the tests run Kafka: here (BIND 127.0.0.1) and in a container
+# (tests/infra/containers.sh: BIND 0.0.0.0 inside it, the host side bound to 127.0.0.1).
+write_config() {
+  local dir=$1 port=$2 logdir=$3 bind=$4
   cat >"$dir/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
-controller.quorum.voters=1@127.0.0.1:$ctl_port
-listeners=PLAINTEXT://127.0.0.1:$port,CONTROLLER://127.0.0.1:$ctl_port
+controller.quorum.voters=1@127.0.0.1:$((port + 1))
+listeners=PLAINTEXT://$bind:$port,CONTROLLER://127.0.0.1:$((port + 1))
 advertised.listeners=PLAINTEXT://127.0.0.1:$port
 controller.listener.names=CONTROLLER
 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 inter.broker.listener.name=PLAINTEXT
-log.dirs=$dir/log
+log.dirs=$logdir
 num.partitions=12
 offsets.topic.replication.factor=1
 offsets.topic.num.partitions=12
@@ -81,6 +73,24 @@ log4j.logger.kafka.log=WARN
 log4j.logger.kafka.coordinator=WARN
 log4j.logger.kafka.controller=WARN
 L4J
+}
+
+start() {
+  local run=$1 port=$2 ctl_port=$(($2 + 1))
+  local dir="$run/kafka-data"
+  install
+  mkdir -p "$dir"
+  if pid_alive "$run/kafka.pid"; then
+    local pid
+    pid=$(cat "$run/kafka.pid")
+    pid_listens "$pid" "$port" || die "kafka pid $pid (from $run/kafka.pid) runs but does not listen on port $port: port $port is held by $(port_holder "$port")"
+    log "kafka already running (pid $pid)"
+    return 0
+  fi
+  rm -f "$run/kafka.pid"
+  require_free_port "$port" "kafka in $run"
+  require_free_port "$ctl_port" "kafka's controller in $run"
+  write_config "$dir" "$port" "$dir/log" 127.0.0.1
   local java_opts=(-Xms256m -Xmx512m -XX:+UseG1GC -Djava.awt.headless=true
     "-Dlog4j.configuration=file:$dir/log4j.properties")
   if [[ ! -f "$dir/log/meta.properties" ]]; then
@@ -115,5 +125,6 @@ case "$cmd" in
   install) install ;;
   start) start "$@" ;;
   stop) stop "$@" ;;
-  *) die "usage: kafka.sh install|start RUN PORT|stop RUN" ;;
+  config) mkdir -p "$1" && write_config "$@" ;;
+  *) die "usage: kafka.sh install|start RUN PORT|stop RUN|config DIR PORT LOGDIR BIND" ;;
 esac

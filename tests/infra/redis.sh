@@ -8,6 +8,7 @@
 #   redis.sh kill RUN           SIGKILL, as a crash: no shutdown fsync, the data stays in RUN
 #   redis.sh restart RUN PORT   kill, then start on the same RUN and PORT: what was written
 #                               more than about a second ago (appendfsync everysec) is back
+#   redis.sh args PORT DIR BIND the server's arguments, one a line (tests/infra/containers.sh)
 # A chaos test crashes Redis with `redis.sh restart RUN PORT` (or `kill`, a pause, `start`).
 #
 # Persistence (the platform's state lives only here; it is not rebuilt from Kafka, whose
@@ -32,6 +33,22 @@ install() {
   apt_install redis-server
 }
 
+# server_args PORT DIR BIND: redis-server's arguments, one a line; the same for a server here
+# (BIND 127.0.0.1) and in a container (tests/infra/containers.sh: BIND 0.0.0.0 inside it,
+# reached only through a port bound to the host's 127.0.0.1, so protected mode, which would
+# refuse the forwarded connections, is off there).
+# AOF with an RDB preamble: a rewrite writes a compact snapshot and appends what follows;
+# the rewrite runs when the file has doubled since the last one (from 64 MB). A tail cut
+# by a crash is dropped on load (aof-load-truncated). No RDB snapshots besides.
+server_args() {
+  local port=$1 dir=$2 bind=$3 protected=yes
+  [[ $bind == 127.0.0.1 ]] || protected=no
+  printf '%s\n' --bind "$bind" --port "$port" --dir "$dir" --save '' \
+    --appendonly "$APPENDONLY" --appendfsync "$APPENDFSYNC" --aof-use-rdb-preamble yes \
+    --auto-aof-rewrite-percentage 100 --auto-aof-rewrite-min-size 64mb --aof-load-truncated yes \
+    --protected-mode "$protected" --loglevel notice
+}
+
 start() {
   local run=$1 port=$2
   local dir="$run/redis-data"
@@ -46,13 +63,9 @@ start() {
   fi
   rm -f "$run/redis.pid"
   require_free_port "$port" "redis in $run"
-  # AOF with an RDB preamble: a rewrite writes a compact snapshot and appends what follows;
-  # the rewrite runs when the file has doubled since the last one (from 64 MB). A tail cut
-  # by a crash is dropped on load (aof-load-truncated). No RDB snapshots besides.
-  nohup redis-server --bind 127.0.0.1 --port "$port" --dir "$dir" --save '' \
-    --appendonly "$APPENDONLY" --appendfsync "$APPENDFSYNC" --aof-use-rdb-preamble yes \
-    --auto-aof-rewrite-percentage 100 --auto-aof-rewrite-min-size 64mb --aof-load-truncated yes \
-    --protected-mode yes --loglevel notice >>"$run/redis.log" 2>&1 </dev/null &
+  local args
+  mapfile -t args < <(server_args "$port" "$dir" 127.0.0.1)
+  nohup redis-server "${args[@]}" >>"$run/redis.log" 2>&1 </dev/null &
   local pid=$!
   echo "$pid" >"$run/redis.pid"
   # PING answers LOADING until the AOF is read back; a large one takes a while.
@@ -85,5 +98,6 @@ case "$cmd" in
   stop) stop "$@" ;;
   kill) crash "$@" ;;
   restart) restart "$@" ;;
-  *) die "usage: redis.sh install|start RUN PORT|stop RUN|kill RUN|restart RUN PORT" ;;
+  args) server_args "$@" ;;
+  *) die "usage: redis.sh install|start RUN PORT|stop RUN|kill RUN|restart RUN PORT|args PORT DIR BIND" ;;
 esac

@@ -290,6 +290,48 @@ test("an upload's progress bar reaches 100 % and its charts show the job's figur
   assert.match(String(await summary.textContent()), new RegExp(`Peak hours: ${plain.peak_hours.join(', ')}`));
   const statuses = await summary.locator('ul[aria-label="payment statuses"] li').allTextContents();
   assert.equal(statuses.length, Object.keys(plain.payment_statuses).length);
+  // The stored entries (PostgreSQL), filtered: FAILURE lines whose message has "timeout",
+  // counted from the file itself.
+  const timeouts = sampleText()
+    .split('\n')
+    .filter(
+      (l) => l.split(' ')[1] === 'FAILURE' && /\btimeout\b/i.test(l.split(' ').slice(4).join(' ')),
+    ).length;
+  assert.ok(timeouts > 0 && timeouts < 50, `${timeouts} timeouts fit one page`);
+  const entries = page.locator('#job-entries');
+  await entries.locator('tbody tr').first().waitFor({ timeout: 10_000 });
+  await page.fill('#job-entries-level', 'failure');
+  await page.fill('#job-entries-q', 'timeout');
+  await entries.locator('button:has-text("Filter")').click();
+  await entries.locator('caption', { hasText: `Page 1: ${timeouts} entries` }).waitFor({ timeout: 10_000 });
+  const levels = await entries.locator('tbody td .sev').allTextContents();
+  assert.deepEqual([...new Set(levels)], ['FAILURE']);
+  assert.equal(await entries.locator('tbody mark').count(), timeouts, 'the word is marked in each message');
+  // The invalid lines listed are as many as the progress line says.
+  const progress = String(await page.locator('.progress label').first().textContent());
+  const invalid = Number(/(\d+) invalid/.exec(progress)?.[1] ?? Number.NaN);
+  if (invalid > 0) {
+    await page.locator('#invalid-lines tbody tr').first().waitFor({ timeout: 10_000 });
+    assert.equal(await page.locator('#invalid-lines tbody tr').count(), Math.min(invalid, 100));
+  } else {
+    assert.equal(invalid, 0, progress);
+    await page.locator('text=Every line could be used.').waitFor({ timeout: 10_000 });
+  }
+  // The project's job list comes from the job records and names this file; its logs were
+  // read again when the job completed.
+  await page
+    .locator('table.list a', { hasText: 'payments-example_input.txt' })
+    .first()
+    .waitFor({ timeout: 10_000 });
+  await page
+    .locator('#project-logs tbody tr')
+    .first()
+    .waitFor({ timeout: 10_000 })
+    .catch(async (err: Error) => {
+      throw new Error(
+        `${err.message}\nthe logs card shows: ${await page.locator('#project-logs').textContent()}`,
+      );
+    });
   await assertLabelled();
   await shot('jobs');
 });

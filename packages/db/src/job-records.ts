@@ -108,6 +108,30 @@ export function createJobRecords(pool: Pool) {
       );
     },
 
+    /**
+     * A project's jobs, newest first, after the job (`afterJobId`, with its creation time) a
+     * previous page ended at.
+     */
+    list(
+      projectId: string,
+      limit: number,
+      after?: { createdAt: number; jobId: string },
+    ): Promise<JobRecord[]> {
+      return run(`list the jobs of ${projectId}`, async () => {
+        const params: unknown[] = [projectId, limit];
+        let keyset = '';
+        if (after) {
+          params.push(after.createdAt, after.jobId);
+          keyset = 'AND (created_at, job_id) < (to_timestamp($3 / 1000.0), $4)';
+        }
+        const { rows } = await pool.query(
+          `SELECT ${COLUMNS} FROM jobs WHERE project_id = $1 ${keyset} ORDER BY created_at DESC, job_id DESC LIMIT $2`,
+          params,
+        );
+        return rows.map((r) => jobRecordSchema.parse(r));
+      });
+    },
+
     get(jobId: string): Promise<JobRecord | null> {
       return run(`read job ${jobId}`, async () => {
         const { rows } = await pool.query(`SELECT ${COLUMNS} FROM jobs WHERE job_id = $1`, [jobId]);

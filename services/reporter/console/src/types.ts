@@ -158,3 +158,37 @@ export interface DeadLetter {
   replays?: number;
   replayProcessedAt?: number;
 }
+
+/** A parsed line of an upload, from PostgreSQL. */
+export interface StoredEntry {
+  jobId: string;
+  line: number;
+  timestamp: string | null;
+  level: string;
+  service: string;
+  user: string | null;
+  message: string;
+  fields: Record<string, unknown> | null;
+}
+
+export interface EntryPage {
+  entries: StoredEntry[];
+  nextCursor: string | null;
+}
+
+export interface InvalidLinePage {
+  lines: { line: number; reason: string; message: string }[];
+  nextCursor: string | null;
+}
+
+/** A job's record in PostgreSQL (the project's job list). */
+export interface JobRecord {
+  jobId: string;
+  fileName: string;
+  sizeBytes: number;
+  status: string;
+  createdAt: string;
+  finishedAt: string | null;
+  validLines: number;
+  invalidLines: number;
+}

@@ -1,4 +1,11 @@
-import { dbErrors, decodeCursor, type EntryFilter, type JobRecords, type LogQueries } from '@evh/db';
+import {
+  dbErrors,
+  decodeCursor,
+  type EntryFilter,
+  encodeCursor,
+  type JobRecords,
+  type LogQueries,
+} from '@evh/db';
 import { projectIdSchema } from '@evh/events';
 import { httpErrors, parseInput, routeDoc } from '@evh/http';
 import { assertCanRead } from '@evh/projects';
@@ -35,6 +42,11 @@ const entryQuery = z.object({
   q: z.string().min(1).max(200).optional().describe('full-text search: messages with all these words'),
   order: z.enum(['newest', 'oldest']).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: cursorParam,
+});
+
+const jobListQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
   cursor: cursorParam,
 });
 
@@ -127,6 +139,42 @@ export function registerLogEntryRoutes(app: FastifyInstance, store: LogStore | u
         );
       await readableJob(req, job_id);
       return need().queries.invalidLines(job_id, after?.line ?? 0, q.limit);
+    },
+  );
+
+  app.get(
+    '/v1/projects/:projectId/jobs',
+    {
+      config: { auth: 'read' },
+      ...routeDoc({
+        summary: "A project's upload jobs from their records, newest first",
+        tags,
+        params: projectParams,
+        querystring: jobListQuery,
+      }),
+    },
+    async (req) => {
+      const { projectId } = parseInput(projectParams, req.params);
+      const q = parseInput(jobListQuery, req.query, 'query');
+      const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+      if (after === null || (after && after.ts === null))
+        throw httpErrors.VALIDATION_FAILED(
+          'cursor: not a cursor this API gave out (use nextCursor as it is)',
+        );
+      const rows = await need().records.list(
+        projectId,
+        q.limit + 1,
+        after ? { createdAt: after.ts as number, jobId: after.jobId } : undefined,
+      );
+      const jobs = rows.slice(0, q.limit);
+      const last = jobs.at(-1);
+      return {
+        jobs,
+        nextCursor:
+          rows.length > q.limit && last
+            ? encodeCursor({ ts: last.createdAt.getTime(), jobId: last.jobId, line: 0 })
+            : null,
+      };
     },
   );
 

@@ -3,12 +3,13 @@ import { enc } from '../api.js';
 import { COLORS, TimeChart } from '../chart.js';
 import { useApi } from '../hooks.js';
 import { loadSession } from '../session.js';
-import type { Analytics, Anomaly, Job, JobSummary, Page } from '../types.js';
+import type { Analytics, Anomaly, Job, JobRecord, JobSummary, Page } from '../types.js';
 import { BarList, Card, ErrorBox, Figures, Loading, Time } from '../ui.js';
+import { EntriesView, InvalidLines } from './entries.js';
 
 /**
- * The jobs this tab uploaded or opened. The reporter has routes for one job but none that
- * lists them (job records are moving storage, issue 19), so the list is the browser's own.
+ * The jobs this tab uploaded or opened, listed beside the project's job records: a job of no
+ * project, or one not started yet (its record is written when its worker starts), is found here.
  */
 const JOBS_KEY = 'evh.console.jobs';
 function rememberedJobs(): string[] {
@@ -200,6 +201,16 @@ function JobDetail({ jobId, onDone }: { jobId: string; onDone?: () => void }) {
           <AnomalyTimeline items={anomalies.data.items} />
         </Card>
       ) : null}
+      {done ? (
+        <>
+          <Card title="Entries">
+            <EntriesView base={`/api/v1/jobs/${enc(jobId)}/entries`} id="job-entries" />
+          </Card>
+          <Card title="Invalid lines">
+            <InvalidLines jobId={jobId} />
+          </Card>
+        </>
+      ) : null}
     </div>
   );
 }
@@ -284,15 +295,19 @@ function JobRow({ jobId, projectId }: { jobId: string; projectId: string }) {
 
 export function JobsPage({ projectId }: { projectId: string }) {
   const [current, setCurrent] = useState<string>();
-  const [ids, setIds] = useState(rememberedJobs());
+  const stored = useApi<{ jobs: JobRecord[] }>(`/v1/projects/${enc(projectId)}/jobs?limit=50`, 5000);
+  const [remembered, setIds] = useState(rememberedJobs());
+  const ids = [...new Set([...(stored.data?.jobs.map((j) => j.jobId) ?? []), ...remembered])];
   const summary = useApi<Analytics>(`/v1/projects/${enc(projectId)}/summary`);
   const anomalies = useApi<Page<Anomaly>>(`/v1/projects/${enc(projectId)}/anomalies?limit=200`);
   const { reload: reloadSummary } = summary;
   const { reload: reloadAnomalies } = anomalies;
-  // A finished job changes the project's figures: read them again then.
+  const [finishedJobs, setFinishedJobs] = useState(0);
+  // A finished job changes the project's figures and logs: read them again then.
   const finished = useCallback(() => {
     reloadSummary();
     reloadAnomalies();
+    setFinishedJobs((n) => n + 1);
   }, [reloadSummary, reloadAnomalies]);
   return (
     <>
@@ -311,7 +326,8 @@ export function JobsPage({ projectId }: { projectId: string }) {
         />
         {current ? <JobDetail jobId={current} onDone={finished} /> : null}
       </Card>
-      <Card title="Jobs of this session">
+      <Card title="Jobs">
+        <ErrorBox error={stored.error} />
         {ids.length === 0 ? (
           <p class="muted">None yet: upload a file, or open a job by its id.</p>
         ) : (
@@ -353,6 +369,9 @@ export function JobsPage({ projectId }: { projectId: string }) {
         ) : (
           <Loading what="the summary" />
         )}
+      </Card>
+      <Card title="Logs of the project">
+        <EntriesView base={`/v1/projects/${enc(projectId)}/logs`} id="project-logs" refresh={finishedJobs} />
       </Card>
       <Card title="Latest anomalies of the project">
         {anomalies.data ? <AnomalyTimeline items={anomalies.data.items} /> : <Loading what="anomalies" />}

@@ -1,3 +1,4 @@
+export * from './kafka-spans.js';
 export * from './metrics-registry.js';
 export * from './ops-routes.js';
 export * from './request-tracing.js';

@@ -23,6 +23,7 @@ import { createApplyEvent } from './pipeline/apply-event.js';
 import { createEventProcessor } from './pipeline/event-processor.js';
 import { createEventStore } from './pipeline/event-store.js';
 import { createLockRenewer, lockRenewIntervalMs } from './pipeline/lock-renewer.js';
+import { traceFinalize } from './pipeline/trace-finalize.js';
 
 export interface EventPipelineDeps {
   config: ConsumerConfig;
@@ -60,13 +61,15 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
   const { config, kafka, redis, producer, quotas, metrics, logger, shutdown } = deps;
   const isStopping = () => shutdown.closing;
 
-  const store = createEventStore(redis, {
+  // With tracing on, each finalize is a Redis span under its event's process span.
+  const untraced = createEventStore(redis, {
     lockToken: `${hostname()}:${process.pid}:${randomUUID()}`,
     lockTtlMs: config.LOCK_TTL_MS,
     retentionMs: config.RETENTION_MS,
     gapTimeoutMs: config.ORDER_GAP_TIMEOUT_MS,
     stallGraceMs: config.STALL_GRACE_MS,
   });
+  const store = deps.tracer ? traceFinalize(untraced, deps.tracer) : untraced;
   const handlerDeps = { redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.RETENTION_MS };
   const processor = createEventProcessor({
     store,
@@ -137,6 +140,8 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     logger,
     progress,
     tracer: deps.tracer,
+    topic,
+    group: config.CONSUMER_GROUP,
     maxPendingMessages: config.MAX_PENDING_PER_PARTITION,
     maxPendingBytes: config.MAX_PENDING_BYTES_PER_PARTITION,
     redeliveryDelayMs: config.REDELIVERY_DELAY_MS,

@@ -77,7 +77,18 @@ async function main(): Promise<void> {
     tracer: tracing.enabled ? tracing.tracer : undefined,
     numPartitions,
   });
-  await startJobWorker({ config, kafka, redis, producer, objectStore, metrics, logger, shutdown });
+  await startJobWorker({
+    config,
+    kafka,
+    redis,
+    producer,
+    objectStore,
+    metrics,
+    logger,
+    shutdown,
+    tracer: tracing.enabled ? tracing.tracer : undefined,
+    numPartitions,
+  });
 
   // Liveness: work waits (fetched and unfinished, or lag on our partitions) with Kafka and
   // Redis up, and nothing finalized or committed for LIVENESS_STALL_MS: restart the pod.

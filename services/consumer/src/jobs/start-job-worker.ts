@@ -1,7 +1,9 @@
-import { type Kafka, type Producer, runConsumer } from '@evh/kafka';
+import { type Kafka, type Producer, partitionOf, runConsumer } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { Redis } from '@evh/redis';
 import type { ObjectStore } from '@evh/storage';
+import { sendTraced } from '@evh/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from '../config.js';
 import type { ConsumerMetrics } from '../metrics.js';
@@ -18,6 +20,10 @@ export interface JobWorkerStartDeps {
   metrics: ConsumerMetrics;
   logger: Logger;
   shutdown: Shutdown;
+  /** A span per job and per chunk sent, in the upload's trace, when tracing is on. */
+  tracer?: Tracer;
+  /** Partitions of `events`, to name each chunk span's partition. */
+  numPartitions?: number;
 }
 
 /**
@@ -48,9 +54,20 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
         consumer,
         jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
         store: deps.objectStore,
-        produce: async (messages) => {
-          await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
-        },
+        produce: (messages) =>
+          sendTraced(
+            {
+              tracer: deps.tracer,
+              topic: config.EVENTS_TOPIC,
+              partitionOf: (key) => partitionOf(key, deps.numPartitions ?? config.EVENTS_PARTITIONS),
+            },
+            messages,
+            async (traced) => {
+              await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages: traced });
+            },
+          ),
+        tracer: deps.tracer,
+        group: config.JOB_WORKERS_GROUP,
         logs: config.LOGS_CONFIG,
         logger,
         chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },

@@ -1,3 +1,4 @@
+export * from './http-metrics.js';
 export * from './kafka-spans.js';
 export * from './metrics-registry.js';
 export * from './ops-routes.js';

@@ -79,6 +79,7 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
         counters: createCounterCache(redis, config.COUNTER_CACHE_MS),
         simulatedWork: config.CRASH_SIMULATED_WORK_MS,
         retentionMs: config.RETENTION_MS,
+        onIssueOpened: (severity) => metrics.issuesOpened.inc({ severity }),
       }),
       [LOG_CHUNK_KIND]: createLogChunkHandler(handlerDeps),
       // Lines of jobs read before chunks, still queued during an upgrade; remove once drained.

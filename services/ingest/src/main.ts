@@ -28,7 +28,7 @@ const SERVICE = 'ingest';
 async function main(): Promise<void> {
   const config = parseConfig(ingestConfigSchema, process.env);
   const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
-  const metrics = createIngestMetrics(registry);
+  const metrics = createIngestMetrics(registry, { maxProjectLabels: config.METRICS_PROJECT_LABELS });
 
   const redis = await connectRedis({
     url: config.REDIS_URL,

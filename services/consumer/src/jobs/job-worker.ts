@@ -4,6 +4,7 @@ import type { Consumer, EachBatchPayload } from '@evh/kafka';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { ConsumerMetrics } from '../metrics.js';
 import { type JobRunnerDeps, runJob } from './job-runner.js';
 
 export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStopping'> {
@@ -19,6 +20,8 @@ export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStop
   /** A CONSUMER span per job, continuing the upload's trace, when tracing is on. */
   tracer?: Tracer;
   group?: string;
+  /** Jobs by outcome, and those running now. */
+  metrics?: Pick<ConsumerMetrics, 'jobs' | 'jobsRunning'>;
 }
 
 /**
@@ -47,7 +50,11 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
               }),
             isStopping: () => lost || deps.isStopping() || !isRunning(),
           });
-        const outcome = await inJobSpan(deps, batch, message, run);
+        deps.metrics?.jobsRunning.inc();
+        const outcome = await inJobSpan(deps, batch, message, run).finally(() =>
+          deps.metrics?.jobsRunning.dec(),
+        );
+        deps.metrics?.jobs.inc({ outcome });
         deps.logger.info({ jobId: parsed.data.jobId, outcome }, 'job handled');
         if (outcome === 'abandoned') return;
       } else {

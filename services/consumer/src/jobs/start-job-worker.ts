@@ -64,10 +64,12 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
             messages,
             async (traced) => {
               await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages: traced });
+              metrics.jobChunks.inc(traced.length);
             },
           ),
         tracer: deps.tracer,
         group: config.JOB_WORKERS_GROUP,
+        metrics,
         logs: config.LOGS_CONFIG,
         logger,
         chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },

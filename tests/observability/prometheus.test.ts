@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomName, repoRoot, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
 import {
   ApiextensionsV1Api,
@@ -120,12 +121,14 @@ before(async () => {
     intervalMs: 250,
   });
 
-  // A lagging consumer: stopped while 3000 events arrive, over a hundred users.
+  // A lagging consumer: stopped while 3000 events arrive over a hundred users, in steps, so
+  // the lag keeps rising across scrapes (deriv > 0).
   await f.consumer.stop();
   const users = Array.from({ length: 100 }, () => randomName('u'));
-  for (let r = 0; r < 3; r++) {
-    const events = Array.from({ length: 1000 }, (_, i) => ({ userId: users[i % 100], type: 'load' }));
+  for (let r = 0; r < 6; r++) {
+    const events = Array.from({ length: 500 }, (_, i) => ({ userId: users[i % 100], type: 'load' }));
     await post('/events/batch', { events });
+    await sleep(1500);
   }
   for (const alert of ['ConsumerLagGrowing', 'ConsumerPodsNotRunning']) {
     const expr = expressionOf(alert);
@@ -143,9 +146,18 @@ before(async () => {
   // The consumer back, and the rest of the load.
   await f.startConsumer();
   prometheus.setTargets(targetsOf());
-  await waitFor('the new consumer scraped', async () => (await scalar('count(up == 1)')) === 4, {
-    timeoutMs: 30_000,
-    intervalMs: 250,
+  const consumerTarget = new URL(f.consumer.url).host;
+  let seen = '';
+  await waitFor(
+    'the new consumer scraped',
+    async () => {
+      const up = await prometheus.query('up');
+      seen = JSON.stringify(up.map((s) => [s.metric.instance, s.value[1]]));
+      return up.some((s) => s.metric.instance === consumerTarget && s.value[1] === '1');
+    },
+    { timeoutMs: 30_000, intervalMs: 250 },
+  ).catch((err: Error) => {
+    throw new Error(`${err.message}: consumer at ${consumerTarget}, up: ${seen}`);
   });
   await post('/events', { userId: randomName('u'), type: 'click', payload: { seq: 1 } });
   await post('/events', { userId: randomName('dead'), type: 'poison', payload: { fail: true } });
@@ -160,17 +172,22 @@ before(async () => {
       stacktrace: [{ file: 'Main.java', method: `m${i}`, line: i + 1 }],
     });
   }
+  // The controller writes the default quota (5/s, burst 10) for every project: a burst of 30
+  // of one project is mostly refused once the ingest has read it (every 0.5 s).
   const throttledProject = randomName('throttled');
-  const throttled = await post('/events/batch', {
-    events: Array.from({ length: 30 }, (_, i) => ({
-      userId: `u${i}`,
-      type: 'quota',
-      payload: { projectId: throttledProject },
-    })),
-  });
-  assert.ok(
-    (throttled.results as { status: string }[]).some((r) => r.status === 'rate_limited'),
-    'the project quota refused some of the burst',
+  await waitFor(
+    'the project quota to refuse part of a burst',
+    async () => {
+      const res = await post('/events/batch', {
+        events: Array.from({ length: 30 }, (_, i) => ({
+          userId: `u${i}`,
+          type: 'quota',
+          payload: { projectId: throttledProject },
+        })),
+      });
+      return (res.results as { status: string }[]).some((r) => r.status === 'rate_limited');
+    },
+    { timeoutMs: 20_000, intervalMs: 1000 },
   );
   const form = new FormData();
   form.append(

@@ -15,8 +15,8 @@ export interface Prometheus {
   url: string;
   /** An instant query now; throws on a query Prometheus refuses. */
   query(expr: string): Promise<Sample[]>;
-  /** Replaces the scrape targets (a file Prometheus watches): a restarted service has a new port. */
-  setTargets(targets: { service: string; url: string }[]): void;
+  /** Replaces the scrape targets and reloads the configuration: a restarted service has a new port. */
+  setTargets(targets: { service: string; url: string }[]): Promise<void>;
   /** The rules as Prometheus loaded and evaluated them (`/api/v1/rules`). */
   rules(): Promise<{ name: string; health: string; lastError?: string; state?: string }[]>;
   stop(): Promise<void>;
@@ -30,32 +30,32 @@ export interface Prometheus {
 export async function startPrometheus(targets: { service: string; url: string }[]): Promise<Prometheus> {
   const dir = tempDir('evh-prometheus-');
   const port = await freePort();
-  const config = {
-    global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
-    rule_files: [RULES_FILE],
-    scrape_configs: [
-      {
-        job_name: 'event-horizon',
-        honor_labels: true,
-        static_configs: targets.map((t) => ({
-          targets: [new URL(t.url).host],
-          labels: { job_service: t.service },
-        })),
-      },
-    ],
+  const configFile = join(dir, 'prometheus.yml');
+  const writeConfig = (list: { service: string; url: string }[]) => {
+    const config = {
+      global: { scrape_interval: '1s', evaluation_interval: '1s', scrape_timeout: '900ms' },
+      rule_files: [RULES_FILE],
+      scrape_configs: [
+        {
+          job_name: 'event-horizon',
+          honor_labels: true,
+          static_configs: list.map((t) => ({
+            targets: [new URL(t.url).host],
+            labels: { target: t.service },
+          })),
+        },
+      ],
+    };
+    // JSON is YAML.
+    writeFileSync(configFile, JSON.stringify(config, null, 2));
   };
-  const setTargets = (list: { service: string; url: string }[]) =>
-    writeFileSync(
-      join(dir, 'targets.json'),
-      JSON.stringify(list.map((t) => ({ targets: [new URL(t.url).host], labels: { target: t.service } }))),
-    );
-  setTargets(targets);
-  // JSON is YAML.
-  writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
+  writeConfig(targets);
   const child: ChildProcess = spawn(
     toolBin('prometheus'),
     [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
+      `--config.file=${configFile}`,
+      // POST /-/reload reads the configuration again (setTargets).
+      '--web.enable-lifecycle',
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
       '--log.level=warn',
@@ -92,7 +92,12 @@ export async function startPrometheus(targets: { service: string; url: string }[
   }
   return {
     url,
-    setTargets,
+    async setTargets(list) {
+      writeConfig(list);
+      const res = await fetch(`${url}/-/reload`, { method: 'POST' });
+      if (res.status !== 200)
+        throw new Error(`prometheus reload answered ${res.status}: ${await res.text()}`);
+    },
     async query(expr) {
       const res = await fetch(`${url}/api/v1/query?${new URLSearchParams({ query: expr })}`);
       const body = (await res.json()) as { status: string; error?: string; data?: { result: Sample[] } };

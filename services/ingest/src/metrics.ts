@@ -17,6 +17,14 @@ export interface IngestMetricsOptions {
 }
 
 export function createIngestMetrics(registry: Registry, options: IngestMetricsOptions = {}): IngestMetrics {
+  const rateLimited = new Counter({
+    name: 'evh_ingest_rate_limited_total',
+    help: 'Items refused with 429, by the scope that refused them (user: the sliding window, project: the quota)',
+    labelNames: ['scope'],
+    registers: [registry],
+  });
+  // At 0 from the start, so the first refusal is an increase Prometheus sees.
+  for (const scope of ['user', 'project']) rateLimited.inc({ scope }, 0);
   return {
     events: new Counter({
       name: 'evh_ingest_events_total',
@@ -42,12 +50,7 @@ export function createIngestMetrics(registry: Registry, options: IngestMetricsOp
       labelNames: ['project', 'kind'],
       registers: [registry],
     }),
-    rateLimited: new Counter({
-      name: 'evh_ingest_rate_limited_total',
-      help: 'Items refused with 429, by the scope that refused them (user: the sliding window, project: the quota)',
-      labelNames: ['scope'],
-      registers: [registry],
-    }),
+    rateLimited,
     projectLabel: createProjectLabel(options.maxProjectLabels ?? 50),
   };
 }

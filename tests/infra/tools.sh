@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds, caches and smoke-tests the third-party tools that Event Horizon's
-# infrastructure tests run: k6, helm, kube-apiserver, etcd, versitygw and
-# prometheus. Everything lands in a cache folder outside git, so the repo
+# infrastructure tests run: k6, helm, kube-apiserver, etcd, versitygw,
+# prometheus, jaeger (and dashboard-check, ours). Everything lands in a cache folder outside git, so the repo
 # never carries third-party source or binaries.
 #
 #   bash tests/infra/tools.sh build [tool...]   # no tool = all; skips up-to-date ones
@@ -506,6 +506,34 @@ EOF
   SMOKE_PIDS+=($!)
   wait_http --pid "${SMOKE_PIDS[-1]}" "http://127.0.0.1:$port/-/ready" 60 200 || { tail -n 30 "$SMOKE_TMP/prometheus.log" >&2; die "prometheus not ready"; }
   echo "prometheus: /-/ready 200 on 127.0.0.1:$port"
+}
+
+smoke_jaeger() {
+  need_bin jaeger
+  local otlp query out trace=5b8efff798038103d269b633813fc60c
+  otlp="$(free_port)"
+  query="$(free_port)"
+  # jaeger.sh is what the tests and `make up` use; it is stopped by smoke_cleanup's pid list.
+  bash "$SCRIPT_DIR/jaeger.sh" start "$SMOKE_TMP/jaeger" "$otlp" "$query" >/dev/null
+  SMOKE_PIDS+=("$(cat "$SMOKE_TMP/jaeger/jaeger.pid")")
+  # One span over OTLP/HTTP (JSON), read back from the query API.
+  curl -sS --fail -H 'content-type: application/json' "http://127.0.0.1:$otlp/v1/traces" -d '{"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"smoke"}}]},"scopeSpans":[{"spans":[{"traceId":"'"$trace"'","spanId":"eee19b7ec3c1b174","name":"smoke-span","kind":1,"startTimeUnixNano":"1700000000000000000","endTimeUnixNano":"1700000001000000000"}]}]}]}' >/dev/null
+  local i
+  for i in $(seq 1 40); do
+    out="$(curl -s "http://127.0.0.1:$query/api/traces/$trace" || true)"
+    grep -q '"operationName":"smoke-span"' <<<"$out" && break
+    sleep 0.25
+  done
+  grep -q '"operationName":"smoke-span"' <<<"$out" || die "jaeger did not return the span it received: $out"
+  echo "jaeger: a span sent over OTLP/HTTP came back from /api/traces on 127.0.0.1:$query"
+}
+
+smoke_dashboard-check() {
+  need_bin dashboard-check
+  "$BIN_DIR/dashboard-check" "$SCRIPT_DIR/../../charts/event-horizon/dashboards/event-horizon.json"
+  printf '{"title":"smoke","schemaVersion":39,"panels":[{"type":"timeseries","gridPos":"wide"}]}' >"$SMOKE_TMP/bad.json"
+  if "$BIN_DIR/dashboard-check" "$SMOKE_TMP/bad.json" >/dev/null; then die "dashboard-check accepted a broken dashboard"; fi
+  echo "dashboard-check: the chart's dashboard passes, a broken one fails"
 }
 
 smoke_kube-apiserver() {

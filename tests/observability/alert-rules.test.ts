@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { tempDir } from '@evh/testing';
+import { repoRoot, tempDir } from '@evh/testing';
 import { parse } from 'yaml';
 import { RULES_FILE, RULES_TEST_FILE, toolBin } from './toolchain.js';
 
@@ -31,6 +31,16 @@ describe('alert rules (promtool)', () => {
     const { code, output } = promtool(['check', 'rules', RULES_FILE]);
     assert.equal(code, 0, output);
     assert.match(output, new RegExp(`SUCCESS: ${alerts().length} rules found`));
+  });
+
+  test("the local stack's Prometheus (make up) loads the same rules file", () => {
+    const { code, output } = promtool([
+      'check',
+      'config',
+      join(repoRoot, 'manifests/prometheus/prometheus.yml'),
+    ]);
+    assert.equal(code, 0, output);
+    assert.match(output, /event-horizon\.rules\.yml\s+SUCCESS: \d+ rules found/);
   });
 
   test('the issue asks for these alerts, and they are all there', () => {

@@ -100,7 +100,7 @@ export async function waitForTrace(
 ): Promise<JaegerSpan[]> {
   let last: JaegerSpan[] = [];
   try {
-    return await waitFor(
+    const spans = await waitFor(
       `trace ${traceId}: ${what}`,
       async () => {
         last = await jaeger.spans(traceId);
@@ -108,6 +108,9 @@ export async function waitForTrace(
       },
       { timeoutMs: 30_000, intervalMs: 250 },
     );
+    const services = [...new Set(spans.map((s) => s.service))].join(', ');
+    console.log(`trace ${traceId} (${what}): ${spans.length} spans from ${services}`);
+    return spans;
   } catch (err) {
     const seen = last.map((s) => `${s.service}: ${s.operationName} ${s.spanID}<-${s.parent ?? '-'}`);
     throw new Error(`${(err as Error).message}\nspans seen:\n${seen.join('\n')}`);

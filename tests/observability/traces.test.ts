@@ -119,6 +119,32 @@ describe('traces in Jaeger across the Kafka hop', () => {
     );
   });
 
+  test('two requests of one user read in one fetch: one process span, parent in one trace, a link to the other', async () => {
+    // Stopped, so both events wait in Kafka and the restarted consumer reads them as one run.
+    await f.consumer.stop();
+    const userId = randomName('u');
+    const first = newTraceparent();
+    const second = newTraceparent();
+    await post('/events', first.traceparent, { userId, type: 'a', payload: { seq: 1 } });
+    await post('/events', second.traceparent, { userId, type: 'b', payload: { seq: 2 } });
+    await f.startConsumer();
+    const other = await waitForTrace(
+      jaeger,
+      second.traceId,
+      'the second request sent',
+      (spans) => named(spans, 'ingest', `send ${f.topic}`).length === 1,
+    );
+    const otherSend = named(other, 'ingest', `send ${f.topic}`)[0] as JaegerSpan;
+    const spans = await waitForTrace(jaeger, first.traceId, 'one process span for both', (spans) => {
+      const http = named(spans, 'ingest', 'POST /events')[0];
+      return hop(spans, http, f.topic, 'process events', 'finalize events').finalizes.length === 1;
+    });
+    const http = named(spans, 'ingest', 'POST /events')[0];
+    const { processes } = hop(spans, http, f.topic, 'process events', 'finalize events');
+    assert.equal(processes[0]?.tags['messaging.batch.message_count'], 2, 'both events in one run');
+    assert.deepEqual(processes[0]?.links, [otherSend.spanID], "linked to the second request's producer span");
+  });
+
   test('a crash: process event with its finalize', async () => {
     const { traceId, traceparent } = newTraceparent();
     await post('/v1/crashes', traceparent, {

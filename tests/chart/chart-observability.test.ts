@@ -8,6 +8,7 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { parse } from 'yaml';
 import { find, workloads } from './chart-objects.js';
 import { chart, helm, helmResult, parseManifests, renderChart, templateArgs } from './helm-chart.js';
+import { dryRunApply, objectApi, withNamespace } from './kube-dry-run.js';
 
 const NAMESPACE = 'evh-observability';
 const RULES = readFileSync(join(chart, 'alerts/event-horizon.rules.yml'), 'utf8');
@@ -80,4 +81,83 @@ test('the dashboard ConfigMap carries the dashboard file', () => {
     JSON.parse(cm?.data['event-horizon.json'] ?? '{}'),
     JSON.parse(readFileSync(join(chart, 'dashboards/event-horizon.json'), 'utf8')),
   );
+});
+
+/**
+ * The Prometheus Operator's CRD as far as this test needs it: the kind served, and the shape
+ * of spec.groups (name and rules); each rule is kept as given (the Operator's own full schema
+ * is not ours to copy).
+ */
+const PROMETHEUS_RULE_CRD = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'prometheusrules.monitoring.coreos.com' },
+  spec: {
+    group: 'monitoring.coreos.com',
+    scope: 'Namespaced',
+    names: {
+      plural: 'prometheusrules',
+      singular: 'prometheusrule',
+      kind: 'PrometheusRule',
+      listKind: 'PrometheusRuleList',
+    },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: {
+                type: 'object',
+                required: ['groups'],
+                properties: {
+                  groups: {
+                    type: 'array',
+                    items: {
+                      type: 'object',
+                      required: ['name', 'rules'],
+                      properties: {
+                        name: { type: 'string' },
+                        rules: {
+                          type: 'array',
+                          items: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+                        },
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+test('against a cluster serving monitoring.coreos.com/v1, helm picks the PrometheusRule itself and the API server admits it', async () => {
+  const api = objectApi();
+  await api.create(PROMETHEUS_RULE_CRD).catch((err: { code?: number }) => {
+    if (err.code !== 409) throw err;
+  });
+  // Discovery takes a moment to list a new CRD's kind.
+  let objects: KubernetesObject[] = [];
+  for (let i = 0; i < 40; i++) {
+    const r = helmResult([
+      ...templateArgs(NAMESPACE),
+      '--validate',
+      '--kubeconfig',
+      String(process.env.KUBECONFIG),
+    ]);
+    assert.equal(r.status, 0, r.stderr);
+    objects = parseManifests(r.stdout);
+    if (find(objects, 'PrometheusRule', 'evh-alerts')) break;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  const rule = find(objects, 'PrometheusRule', 'evh-alerts');
+  assert.ok(rule, 'helm --validate saw monitoring.coreos.com/v1 and rendered the PrometheusRule');
+  await withNamespace((ns, namespace) => dryRunApply(ns, namespace, [rule]));
 });

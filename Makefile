@@ -18,7 +18,7 @@ help:
 	@echo "make up      install what is missing, build, start Kafka, Redis and every service"
 	@echo "make down    stop what make up started"
 	@echo "make test    lint, type check, unit and integration tests against real Kafka and Redis"
-	@echo "make tools   build the toolchain (k6, helm, kube-apiserver, etcd, versitygw, prometheus)"
+	@echo "make tools   build the toolchain (k6, helm, kube-apiserver, etcd, versitygw, prometheus, jaeger, dashboard-check)"
 	@echo "make bench   run the benchmarks and write docs/benchmarks.md"
 	@echo "make kube-up    start a real one-node Kubernetes cluster here (KUBECONFIG: bash tests/infra/cluster.sh env)"
 	@echo "make image      build the platform's images without Docker and load them into that cluster"

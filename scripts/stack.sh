@@ -43,6 +43,7 @@ start_service() {
   PORT=$port KAFKA_BROKERS="127.0.0.1:$KAFKA_PORT" REDIS_URL="redis://127.0.0.1:$REDIS_PORT" \
     DATABASE_URL="postgres://evh@127.0.0.1:$PG_PORT/postgres" \
     KAFKAJS_NO_PARTITIONER_WARNING=1 ADMIN_TOKEN="$(admin_token)" AUTH="${AUTH:-on}" \
+    OTEL_EXPORTER_OTLP_ENDPOINT="$(otlp_endpoint)" \
     nohup node --enable-source-maps "services/$name/dist/src/main.js" >>"$run/$name.log" 2>&1 </dev/null &
   echo $! >"$run/$name.pid"
 }
@@ -81,9 +82,33 @@ start_prometheus() {
   echo $! >"$run/prometheus.pid"
 }
 
+# Jaeger (in memory) for the services' traces, when `make tools` has built it (optional, like
+# Prometheus): OTLP/HTTP on JAEGER_OTLP_PORT, the UI on JAEGER_UI_PORT. Started before the
+# services, which send their traces there only while it runs.
+JAEGER_OTLP_PORT=${JAEGER_OTLP_PORT:-4318}
+JAEGER_UI_PORT=${JAEGER_UI_PORT:-16686}
+start_jaeger() {
+  [[ -x $EVH_CACHE/tools/bin/jaeger ]] || { log "jaeger not built (make tools): no traces"; return 0; }
+  pid_alive "$run/jaeger.pid" && return 0
+  local port
+  for port in "$JAEGER_OTLP_PORT" "$JAEGER_UI_PORT" $((JAEGER_UI_PORT - 1)); do
+    if port_taken "$port"; then
+      log "jaeger not started: port $port is taken by $(port_holder "$port")"
+      return 0
+    fi
+  done
+  bash tests/infra/jaeger.sh start "$run" "$JAEGER_OTLP_PORT" "$JAEGER_UI_PORT" $((JAEGER_UI_PORT - 1)) >/dev/null
+}
+
+# The OTLP endpoint the services export to: Jaeger's while it runs, else none (tracing off).
+otlp_endpoint() {
+  if pid_alive "$run/jaeger.pid"; then echo "http://127.0.0.1:$JAEGER_OTLP_PORT"; fi
+}
+
 up() {
   mkdir -p "$run"
   preflight
+  start_jaeger
   bash tests/infra/redis.sh start "$run" "$REDIS_PORT"
   bash tests/infra/postgres.sh start "$run" "$PG_PORT" >/dev/null
   bash tests/infra/kafka.sh start "$run" "$KAFKA_PORT"
@@ -102,6 +127,7 @@ up() {
   done
   status
   echo
+  if pid_alive "$run/jaeger.pid"; then echo "traces: the Jaeger UI at http://127.0.0.1:$JAEGER_UI_PORT"; fi
   echo "admin token (also in ${run#"$root"/}/admin-token): $(admin_token)"
   echo "create a project: curl -s -X POST localhost:${REPORTER_PORT:-3001}/v1/projects \\"
   echo "  -H \"Authorization: Bearer \$(cat ${run#"$root"/}/admin-token)\" -H 'content-type: application/json' -d '{\"name\":\"my app\"}'"
@@ -110,7 +136,7 @@ up() {
 status() {
   printf '%-11s %-8s %-24s %s\n' NAME PID ADDRESS STATE
   local line
-  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "postgres:$PG_PORT" "prometheus:9090" "${services[@]}"; do
+  for line in "kafka:$KAFKA_PORT" "redis:$REDIS_PORT" "postgres:$PG_PORT" "prometheus:9090" "jaeger:$JAEGER_UI_PORT" "${services[@]}"; do
     local name=${line%%:*} port=${line##*:} state=stopped pid=-
     if pid_alive "$run/$name.pid"; then
       pid=$(cat "$run/$name.pid")
@@ -118,7 +144,7 @@ status() {
       case $name in
         redis) redis_is "$pid" "$port" || state="running, but port $port is not ours" ;;
         kafka | postgres) pid_listens "$pid" "$port" || state="running, but port $port is not ours" ;;
-        prometheus) ;;
+        prometheus | jaeger) ;;
         *) ready "$name" "$port" && state=ready || state=starting ;;
       esac
     fi
@@ -134,6 +160,7 @@ down() {
     stop_pid "$run/${s%%:*}.pid" 15
   done
   stop_pid "$run/prometheus.pid" 10
+  bash tests/infra/jaeger.sh stop "$run"
   bash tests/infra/kafka.sh stop "$run"
   bash tests/infra/redis.sh stop "$run"
   bash tests/infra/postgres.sh stop "$run"

@@ -24,8 +24,9 @@ stop_infra
 rm -rf "$run"
 mkdir -p "$run"
 # The toolchain the tests use, built once and cached (a no-op when already built): a
-# Kubernetes API (etcd + kube-apiserver, no nodes), the S3 server and helm for the chart.
-bash tests/infra/tools.sh build etcd kube-apiserver versitygw helm
+# Kubernetes API (etcd + kube-apiserver, no nodes), the S3 server, helm for the chart, and
+# Prometheus (with promtool), Jaeger and the dashboard schema check for the observability tests.
+bash tests/infra/tools.sh build etcd kube-apiserver versitygw helm prometheus jaeger dashboard-check
 # The control plane starts in the background while Redis and Kafka start (about 6 s).
 KUBE_DIR="$run/kube" KUBE_PORTS=free bash tests/infra/kube.sh start >"$run/kube-start.log" 2>&1 &
 kube_pid=$!

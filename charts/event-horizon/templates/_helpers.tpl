@@ -119,6 +119,10 @@ http://{{ include "evh.name" . }}-objectstore:{{ .Values.objectStore.port }}
   value: {{ include "evh.redisUrl" . | quote }}
 - name: REDIS_KEY_PREFIX
   value: {{ .Values.redis.keyPrefix | quote }}
+{{- with .Values.tracing.otlpEndpoint }}
+- name: OTEL_EXPORTER_OTLP_ENDPOINT
+  value: {{ . | quote }}
+{{- end }}
 {{- end -}}
 
 {{/*

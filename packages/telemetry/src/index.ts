@@ -1,3 +1,5 @@
+export * from './http-metrics.js';
+export * from './kafka-spans.js';
 export * from './metrics-registry.js';
 export * from './ops-routes.js';
 export * from './request-tracing.js';

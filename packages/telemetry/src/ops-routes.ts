@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { Registry } from 'prom-client';
+import { Gauge, type Registry } from 'prom-client';
+import { registerHttpMetrics } from './http-metrics.js';
 
 export type ReadinessCheck = () => Promise<boolean> | boolean;
 export type LivenessCheck = ReadinessCheck;
@@ -46,9 +47,32 @@ async function runChecks(
 }
 
 /**
+ * evh_dependency_up{dependency}: each readiness check (redis, kafka, storage, …) run at
+ * scrape time, 1 when it passed. The alerts on Redis and Kafka read it.
+ */
+function registerDependencyGauge(
+  registry: Registry,
+  readiness: Record<string, ReadinessCheck>,
+  timeoutMs: number,
+) {
+  if (registry.getSingleMetric('evh_dependency_up')) return;
+  new Gauge({
+    name: 'evh_dependency_up',
+    help: 'Whether a dependency answered the readiness check at scrape time (1) or not (0)',
+    labelNames: ['dependency'],
+    registers: [registry],
+    async collect() {
+      const { results } = await runChecks(readiness, timeoutMs);
+      for (const [dependency, up] of Object.entries(results)) this.set({ dependency }, up ? 1 : 0);
+    },
+  });
+}
+
+/**
  * /healthz (the process is alive), /readyz (its dependencies answer now) and /metrics, the
  * same in every service so that probes and scrapes need no per-service configuration. Every
- * check is bounded, so a probe never hangs on a dependency that hangs.
+ * check is bounded, so a probe never hangs on a dependency that hangs. Also the metrics every
+ * service has: requests by route and status, and its dependencies' state.
  */
 export function registerOpsRoutes(
   app: FastifyInstance,
@@ -56,6 +80,8 @@ export function registerOpsRoutes(
 ): void {
   // Kept out of the OpenAPI documents: these are for probes and scrapers, not API clients.
   const hide = { schema: { hide: true } as Record<string, unknown> };
+  registerHttpMetrics(app, registry);
+  registerDependencyGauge(registry, readiness, checkTimeoutMs);
 
   app.get('/healthz', hide, async (_req, reply) => {
     if (!liveness) return { status: 'ok' };

@@ -1,4 +1,12 @@
-import { type Span, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  type Span,
+  type SpanOptions,
+  SpanStatusCode,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 
@@ -24,9 +32,18 @@ export function initTracing(service: string, env: Record<string, string | undefi
   return { enabled: true, tracer: trace.getTracer(service), shutdown: () => sdk.shutdown() };
 }
 
-/** Runs fn inside a span that records the error, if any. */
-export async function inSpan<T>(tracer: Tracer, name: string, fn: (span: Span) => Promise<T>): Promise<T> {
-  return tracer.startActiveSpan(name, async (span) => {
+/**
+ * Runs fn inside a span that records the error, if any: a child of the active span, or of
+ * `parent` (a context read from message headers).
+ */
+export async function inSpan<T>(
+  tracer: Tracer,
+  name: string,
+  fn: (span: Span) => Promise<T>,
+  options: SpanOptions = {},
+  parent: Context = context.active(),
+): Promise<T> {
+  return tracer.startActiveSpan(name, options, parent, async (span) => {
     try {
       return await fn(span);
     } catch (err) {

@@ -23,6 +23,7 @@ import { createApplyEvent } from './pipeline/apply-event.js';
 import { createEventProcessor } from './pipeline/event-processor.js';
 import { createEventStore } from './pipeline/event-store.js';
 import { createLockRenewer, lockRenewIntervalMs } from './pipeline/lock-renewer.js';
+import { traceFinalize } from './pipeline/trace-finalize.js';
 
 export interface EventPipelineDeps {
   config: ConsumerConfig;
@@ -62,13 +63,15 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
   const { config, kafka, redis, producer, quotas, metrics, logger, shutdown } = deps;
   const isStopping = () => shutdown.closing;
 
-  const store = createEventStore(redis, {
+  // With tracing on, each finalize is a Redis span under its event's process span.
+  const untraced = createEventStore(redis, {
     lockToken: `${hostname()}:${process.pid}:${randomUUID()}`,
     lockTtlMs: config.LOCK_TTL_MS,
     retentionMs: config.RETENTION_MS,
     gapTimeoutMs: config.ORDER_GAP_TIMEOUT_MS,
     stallGraceMs: config.STALL_GRACE_MS,
   });
+  const store = deps.tracer ? traceFinalize(untraced, deps.tracer) : untraced;
   const handlerDeps = { redis, keyPrefix: config.REDIS_KEY_PREFIX, retentionMs: config.RETENTION_MS };
   const processor = createEventProcessor({
     store,
@@ -78,6 +81,7 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
         counters: createCounterCache(redis, config.COUNTER_CACHE_MS),
         simulatedWork: config.CRASH_SIMULATED_WORK_MS,
         retentionMs: config.RETENTION_MS,
+        onIssueOpened: (severity) => metrics.issuesOpened.inc({ severity }),
       }),
       [LOG_CHUNK_KIND]: createLogChunkHandler({ ...handlerDeps, onJobCompleted: deps.onJobCompleted }),
       // Lines of jobs read before chunks, still queued during an upgrade; remove once drained.
@@ -139,6 +143,8 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     logger,
     progress,
     tracer: deps.tracer,
+    topic,
+    group: config.CONSUMER_GROUP,
     maxPendingMessages: config.MAX_PENDING_PER_PARTITION,
     maxPendingBytes: config.MAX_PENDING_BYTES_PER_PARTITION,
     redeliveryDelayMs: config.REDELIVERY_DELAY_MS,

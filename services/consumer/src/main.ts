@@ -98,7 +98,19 @@ async function main(): Promise<void> {
     numPartitions,
     onJobCompleted: async (jobId) => jobRecords?.completed(jobId),
   });
-  await startJobWorker({ config, kafka, redis, producer, objectStore, db, metrics, logger, shutdown });
+  await startJobWorker({
+    config,
+    kafka,
+    redis,
+    producer,
+    objectStore,
+    db,
+    metrics,
+    logger,
+    shutdown,
+    tracer: tracing.enabled ? tracing.tracer : undefined,
+    numPartitions,
+  });
 
   // Liveness: work waits (fetched and unfinished, or lag on our partitions) with Kafka and
   // Redis up, and nothing finalized or committed for LIVENESS_STALL_MS: restart the pod.

@@ -8,6 +8,7 @@ export interface ControllerMetrics {
   watchRestarts: Counter;
   scaleDecisions: Counter<'reason'>;
   desiredReplicas: Gauge;
+  currentReplicas: Gauge;
   recommendedReplicas: Gauge;
   scaleErrors: Counter;
 }
@@ -52,6 +53,11 @@ export function createControllerMetrics(registry: Registry): ControllerMetrics {
     desiredReplicas: new Gauge({
       name: 'evh_autoscaler_desired_replicas',
       help: 'Replicas of the consumer Deployment the last decision asked for',
+      registers,
+    }),
+    currentReplicas: new Gauge({
+      name: 'evh_autoscaler_current_replicas',
+      help: 'Replicas of the consumer Deployment when the last decision was taken (its scale)',
       registers,
     }),
     recommendedReplicas: new Gauge({

@@ -25,6 +25,11 @@ export const ingestConfigSchema = storageEnvSchema.extend({
    * 2 s promised for a kubectl apply to the controller (under load it took 3.7 s at 1 s).
    */
   QUOTA_REFRESH_MS: envInt(500, 50),
+  /**
+   * Projects labelled by id in the per-project metrics; later ones are counted as `other`
+   * (bounded cardinality). 0: no per-project label (`all`).
+   */
+  METRICS_PROJECT_LABELS: envInt(50, 0),
   PRODUCE_LINGER_MS: envInt(3, 0),
   PRODUCE_MAX_BATCH: envInt(2000, 1),
   PRODUCE_TIMEOUT_MS: envInt(5000, 100),

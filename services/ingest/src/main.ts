@@ -7,6 +7,7 @@ import {
   createKafka,
   ensureTopics,
   Partitioners,
+  partitionOf,
   startBrokerProbe,
 } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
@@ -27,7 +28,7 @@ const SERVICE = 'ingest';
 async function main(): Promise<void> {
   const config = parseConfig(ingestConfigSchema, process.env);
   const { logger, shutdown, tracing, registry } = startServiceRuntime(SERVICE, config, process.env);
-  const metrics = createIngestMetrics(registry);
+  const metrics = createIngestMetrics(registry, { maxProjectLabels: config.METRICS_PROJECT_LABELS });
 
   const redis = await connectRedis({
     url: config.REDIS_URL,
@@ -49,7 +50,14 @@ async function main(): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   await ensureTopics(admin, platformTopics(config));
+  // The partition counts name each producer span's partition (the default partitioner's pick).
+  const { topics } = await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC, config.JOBS_TOPIC] });
+  const partitionsOf = (topic: string) =>
+    topics.find((t) => t.name === topic)?.partitions.length ?? config.EVENTS_PARTITIONS;
+  const eventPartitions = partitionsOf(config.EVENTS_TOPIC);
+  const jobPartitions = partitionsOf(config.JOBS_TOPIC);
   await admin.disconnect();
+  const tracer = tracing.enabled ? tracing.tracer : undefined;
   // Readiness from the cluster's answer now: the producer's own state stays "connected"
   // through an outage while every write fails with KAFKA_UNAVAILABLE.
   const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
@@ -79,6 +87,7 @@ async function main(): Promise<void> {
       jobs: createJobRegistry(redis, config.JOB_RETENTION_MS),
       producer: batching,
       jobsTopic: config.JOBS_TOPIC,
+      tracing: { tracer, partitionOf: (key) => partitionOf(key, jobPartitions) },
     },
     maxUploadBytes: config.MAX_UPLOAD_BYTES,
     corsOrigin: config.CORS_ORIGINS,
@@ -97,10 +106,13 @@ async function main(): Promise<void> {
       windowMs: config.RATE_LIMIT_WINDOW_MS,
       quotas,
     }),
-    publisher: createEventPublisher(batching, config.EVENTS_TOPIC),
+    publisher: createEventPublisher(batching, config.EVENTS_TOPIC, {
+      tracer,
+      partitionOf: (key) => partitionOf(key, eventPartitions),
+    }),
     metrics,
     registry,
-    tracer: tracing.enabled ? tracing.tracer : undefined,
+    tracer,
     readiness: {
       redis: () => redisProbe.up,
       kafka: () => brokerProbe.up,

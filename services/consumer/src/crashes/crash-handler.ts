@@ -20,6 +20,8 @@ export interface CrashHandlerDeps {
   counters: ReturnType<typeof createCounterCache>;
   simulatedWork: WorkRange;
   retentionMs: number;
+  /** Told when a crash opened a new issue (its first event, applied now). */
+  onIssueOpened?: (severity: string) => void;
 }
 
 /**
@@ -76,7 +78,8 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
       matchedCount: matched.length,
     };
     const words = searchWords(body.message).map((w) => ck.searchWord(p, w));
-    await applyCrashScript.run(redis, keys, argv, { keys: words, argv: matched });
+    const applied = await applyCrashScript.run(redis, keys, argv, { keys: words, argv: matched });
+    if (applied.appliedNow && applied.eventNumber === 1) deps.onIssueOpened?.(body.severity);
   };
 
   const invalid: ApplyEvent = async (event: EventMessage) => {

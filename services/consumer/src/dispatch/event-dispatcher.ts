@@ -1,6 +1,6 @@
 import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
-import { contextFromHeaders, inSpan } from '@evh/telemetry';
-import { context, type Tracer } from '@opentelemetry/api';
+import { inSpan, processSpan } from '@evh/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ConsumerMetrics } from '../metrics.js';
 import type { Decoded, EventProcessor } from '../pipeline/event-processor.js';
@@ -31,8 +31,14 @@ export interface EventDispatcherOptions {
   logger: Logger;
   progress: PartitionProgress;
   control: PartitionControl;
-  /** A span per message, continuing the producer's trace, when tracing is on. */
+  /**
+   * When tracing is on, a CONSUMER span per task (an event, or a run of one user's plain
+   * events), a child of its first message's producer span and linked to the others'.
+   */
   tracer?: Tracer;
+  /** The topic and consumer group, for those spans' attributes. */
+  topic?: string;
+  group?: string;
   /** A partition stops being fetched while this many of its messages are unfinished... */
   maxPendingMessages: number;
   /** ...or while their values add up to this many bytes. */
@@ -187,15 +193,28 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     finish: () => void;
   }
 
-  /** Runs `work` through the fair scheduler, in the first message's trace when tracing is on. */
-  function scheduled(first: Item, project: string, cost: number, name: string, work: () => Promise<void>) {
+  /** Runs `work` through the fair scheduler, in a span of the items' traces when tracing is on. */
+  function scheduled(
+    state: PartitionState,
+    run: Item[],
+    cost: number,
+    name: string,
+    work: () => Promise<void>,
+  ) {
     const { tracer } = options;
-    return scheduler.use(
-      project,
-      () =>
-        tracer ? context.with(contextFromHeaders(first.m.headers), () => inSpan(tracer, name, work)) : work(),
-      cost,
-    );
+    const first = run[0] as Item;
+    const traced = () => {
+      if (!tracer) return work();
+      const span = processSpan({
+        topic: options.topic ?? '',
+        partition: state.partition,
+        group: options.group ?? '',
+        offset: first.m.offset,
+        headers: run.map((i) => i.m.headers),
+      });
+      return inSpan(tracer, name, work, span.options, span.parent);
+    };
+    return scheduler.use(projectKeyOf(first.decoded.event), traced, cost);
   }
 
   /**
@@ -210,16 +229,13 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     running += count;
     try {
       if (count === 1 && !processor.isPlain(first.decoded)) {
-        await scheduled(
-          first,
-          projectKeyOf(first.decoded.event),
-          costOf(first.decoded.event),
-          'process event',
-          () => processor.process(first.decoded),
+        await scheduled(state, [first], costOf(first.decoded.event), 'process event', () =>
+          processor.process(first.decoded),
         );
       } else {
-        const run = items.slice(from, to).map((i) => i.decoded);
-        await scheduled(first, projectKeyOf(first.decoded.event), count, 'process events', () =>
+        const slice = items.slice(from, to);
+        const run = slice.map((i) => i.decoded);
+        await scheduled(state, slice, count, 'process events', () =>
           processor.processPlain(first.decoded.event.userId, run),
         );
       }

@@ -1,7 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jobMessageSchema } from '@evh/events';
 import type { Consumer, EachBatchPayload } from '@evh/kafka';
+import { inSpan, processSpan } from '@evh/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
+import type { ConsumerMetrics } from '../metrics.js';
 import { type JobRunnerDeps, runJob } from './job-runner.js';
 
 export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStopping'> {
@@ -14,6 +17,11 @@ export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStop
    * half read in Redis whose message Kafka will not deliver again.
    */
   durableAfterMs?: number;
+  /** A CONSUMER span per job, continuing the upload's trace, when tracing is on. */
+  tracer?: Tracer;
+  group?: string;
+  /** Jobs by outcome, and those running now. */
+  metrics?: Pick<ConsumerMetrics, 'jobs' | 'jobsRunning'>;
 }
 
 /**
@@ -28,16 +36,25 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
       const parsed = jobMessageSchema.safeParse(safeJson(message.value?.toString() ?? ''));
       if (parsed.success) {
         let lost = false;
-        const outcome = await runJob(parsed.data.jobId, {
-          ...deps,
-          // A failed heartbeat means a rebalance took the partition: stop at the next chunk.
-          heartbeat: () =>
-            heartbeat().catch((err: unknown) => {
-              lost = true;
-              deps.logger.warn({ err, jobId: parsed.data.jobId }, 'lost the jobs partition; leaving the job');
-            }),
-          isStopping: () => lost || deps.isStopping() || !isRunning(),
-        });
+        const run = () =>
+          runJob(parsed.data.jobId, {
+            ...deps,
+            // A failed heartbeat means a rebalance took the partition: stop at the next chunk.
+            heartbeat: () =>
+              heartbeat().catch((err: unknown) => {
+                lost = true;
+                deps.logger.warn(
+                  { err, jobId: parsed.data.jobId },
+                  'lost the jobs partition; leaving the job',
+                );
+              }),
+            isStopping: () => lost || deps.isStopping() || !isRunning(),
+          });
+        deps.metrics?.jobsRunning.inc();
+        const outcome = await inJobSpan(deps, batch, message, run).finally(() =>
+          deps.metrics?.jobsRunning.dec(),
+        );
+        deps.metrics?.jobs.inc({ outcome });
         deps.logger.info({ jobId: parsed.data.jobId, outcome }, 'job handled');
         if (outcome === 'abandoned') return;
       } else {
@@ -54,6 +71,24 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
       ]);
     }
   };
+}
+
+/** Runs the job in a CONSUMER span continuing the upload's trace, when tracing is on. */
+function inJobSpan<T>(
+  deps: JobWorkerDeps,
+  batch: EachBatchPayload['batch'],
+  message: EachBatchPayload['batch']['messages'][number],
+  run: () => Promise<T>,
+): Promise<T> {
+  if (!deps.tracer) return run();
+  const span = processSpan({
+    topic: batch.topic,
+    partition: batch.partition,
+    group: deps.group ?? '',
+    offset: message.offset,
+    headers: [message.headers],
+  });
+  return inSpan(deps.tracer, 'process job', run, span.options, span.parent);
 }
 
 function safeJson(text: string): unknown {

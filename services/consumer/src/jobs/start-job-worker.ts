@@ -1,8 +1,10 @@
 import { createJobRecords, type Pool } from '@evh/db';
-import { type Kafka, type Producer, runConsumer } from '@evh/kafka';
+import { type Kafka, type Producer, partitionOf, runConsumer } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { Redis } from '@evh/redis';
 import type { ObjectStore } from '@evh/storage';
+import { sendTraced } from '@evh/telemetry';
+import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
 import type { ConsumerConfig } from '../config.js';
 import type { ConsumerMetrics } from '../metrics.js';
@@ -22,6 +24,10 @@ export interface JobWorkerStartDeps {
   metrics: ConsumerMetrics;
   logger: Logger;
   shutdown: Shutdown;
+  /** A span per job and per chunk sent, in the upload's trace, when tracing is on. */
+  tracer?: Tracer;
+  /** Partitions of `events`, to name each chunk span's partition. */
+  numPartitions?: number;
 }
 
 /**
@@ -61,9 +67,22 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
             })
           : noJobEntries,
         store: deps.objectStore,
-        produce: async (messages) => {
-          await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
-        },
+        produce: (messages) =>
+          sendTraced(
+            {
+              tracer: deps.tracer,
+              topic: config.EVENTS_TOPIC,
+              partitionOf: (key) => partitionOf(key, deps.numPartitions ?? config.EVENTS_PARTITIONS),
+            },
+            messages,
+            async (traced) => {
+              await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages: traced });
+              metrics.jobChunks.inc(traced.length);
+            },
+          ),
+        tracer: deps.tracer,
+        group: config.JOB_WORKERS_GROUP,
+        metrics,
         logs: config.LOGS_CONFIG,
         logger,
         chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },

@@ -76,6 +76,7 @@ export function createAutoscaler(options: AutoscalerOptions): Autoscaler {
     history = decision.history;
     metrics.scaleDecisions.inc({ reason: decision.reason });
     metrics.desiredReplicas.set(decision.replicas);
+    metrics.currentReplicas.set(current);
     metrics.recommendedReplicas.set(decision.recommended);
     if (decision.replicas !== current) {
       await api.patchNamespacedDeploymentScale(

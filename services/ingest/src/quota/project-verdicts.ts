@@ -1,20 +1,32 @@
-import type { Counter } from 'prom-client';
+import type { IngestMetrics } from '../metrics.js';
 import type { RateDecision } from '../rate-limit/rate-limiter.js';
 
-/** Adds a request's per-project verdicts to the counter, one inc per project and verdict. */
+/**
+ * Adds a request's verdicts to the metrics: per project (its label capped, see
+ * projectLabel) and verdict, and the refusals by the scope that refused them.
+ */
 export function countProjectVerdicts(
-  counter: Counter<'project' | 'outcome'>,
+  metrics: Pick<IngestMetrics, 'projectEvents' | 'rateLimited' | 'projectLabel'>,
   decisions: readonly RateDecision[],
 ): void {
   const counts = new Map<string, { project: string; outcome: string; n: number }>();
+  let byUser = 0;
+  let byProject = 0;
   for (const d of decisions) {
+    if (!d.allowed) {
+      if (d.scope === 'project') byProject++;
+      else byUser++;
+    }
     if (!d.project) continue;
-    const key = `${d.project.id}\n${d.project.verdict}`;
+    const project = metrics.projectLabel(d.project.id);
+    const key = `${project}\n${d.project.verdict}`;
     const entry = counts.get(key);
     if (entry) entry.n++;
-    else counts.set(key, { project: d.project.id, outcome: d.project.verdict, n: 1 });
+    else counts.set(key, { project, outcome: d.project.verdict, n: 1 });
   }
-  for (const { project, outcome, n } of counts.values()) counter.inc({ project, outcome }, n);
+  for (const { project, outcome, n } of counts.values()) metrics.projectEvents.inc({ project, outcome }, n);
+  if (byUser > 0) metrics.rateLimited.inc({ scope: 'user' }, byUser);
+  if (byProject > 0) metrics.rateLimited.inc({ scope: 'project' }, byProject);
 }
 
 /** The message and the body details of a refusal, naming the scope that refused. */

@@ -70,7 +70,7 @@ export function registerCrashRoutes(app: FastifyInstance, deps: CrashRoutesDeps)
       const [decision] = await deps.rateLimiter.check([
         { userId: report.userId ?? '', eventId, projectId: report.projectId },
       ]);
-      if (decision) countProjectVerdicts(deps.metrics.projectEvents, [decision]);
+      if (decision) countProjectVerdicts(deps.metrics, [decision]);
       if (decision && !decision.allowed) {
         deps.metrics.events.inc({ outcome: 'rate_limited' });
         const { scope, message, details } = refusal(report.userId, decision, deps.rateLimiter);

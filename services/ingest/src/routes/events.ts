@@ -81,7 +81,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
       ]);
       if (!decision) throw new Error('rate limiter returned no decision');
       setRateHeaders(reply, deps.rateLimiter, decision);
-      countProjectVerdicts(deps.metrics.projectEvents, [decision]);
+      countProjectVerdicts(deps.metrics, [decision]);
       if (!decision.allowed) {
         deps.metrics.events.inc({ outcome: 'rate_limited' });
         const { scope, message, details } = refusal(input.userId, decision, deps.rateLimiter);
@@ -138,7 +138,7 @@ export function registerEventRoutes(app: FastifyInstance, deps: EventRoutesDeps)
           projectId: projectOfEvent(v.input),
         })),
       );
-      countProjectVerdicts(deps.metrics.projectEvents, decisions);
+      countProjectVerdicts(deps.metrics, decisions);
       const at = now();
       const accepted: EventMessage[] = [];
       valid.forEach((v, i) => {

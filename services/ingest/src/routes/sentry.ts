@@ -101,7 +101,7 @@ export async function registerSentryRoutes(app: FastifyInstance, deps: SentryRou
     const decisions = await deps.rateLimiter.check(
       reports.map((r) => ({ userId: r.report.userId ?? '', eventId: r.eventId, projectId })),
     );
-    countProjectVerdicts(deps.metrics.projectEvents, decisions);
+    countProjectVerdicts(deps.metrics, decisions);
     const refused = decisions.find((d) => !d.allowed);
     if (refused) {
       deps.metrics.events.inc({ outcome: 'rate_limited' }, reports.length);
@@ -127,7 +127,7 @@ export async function registerSentryRoutes(app: FastifyInstance, deps: SentryRou
     const events: { event: Obj; fallbackId?: string }[] = [];
     for (const [i, item] of parsed.items.entries()) {
       const kind = KNOWN_KINDS.has(item.type) ? item.type : 'other';
-      deps.metrics.sentryItems.inc({ project: projectId, kind });
+      deps.metrics.sentryItems.inc({ project: deps.metrics.projectLabel(projectId), kind });
       if (item.type === 'event') {
         events.push({
           event: eventJson(item.payload, `item ${i + 1} (event)`),
@@ -143,7 +143,7 @@ export async function registerSentryRoutes(app: FastifyInstance, deps: SentryRou
   const store = async (request: FastifyRequest, reply: FastifyReply) => {
     const projectId = projectOf(request);
     const event = eventJson(await body(request), 'the event');
-    deps.metrics.sentryItems.inc({ project: projectId, kind: 'event' });
+    deps.metrics.sentryItems.inc({ project: deps.metrics.projectLabel(projectId), kind: 'event' });
     const [id] = await accept(reply, projectId, [{ event }]);
     return reply.code(200).send({ id });
   };

@@ -4,6 +4,7 @@ import { routeDoc } from '@evh/http';
 import type { BatchingProducer } from '@evh/kafka';
 import { writeProject } from '@evh/projects';
 import type { ObjectStore } from '@evh/storage';
+import { type ProduceTrace, sendTraced } from '@evh/telemetry';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { ingestErrors } from '../errors.js';
 import type { JobRegistry, NewJob } from '../uploads/job-registry.js';
@@ -14,6 +15,8 @@ export interface UploadRoutesDeps {
   jobs: JobRegistry;
   producer: BatchingProducer;
   jobsTopic?: string;
+  /** The job's message is sent in a producer span of the upload's trace when tracing is on. */
+  tracing?: Omit<ProduceTrace, 'topic'>;
   maxUploadBytes: number;
   now?: () => number;
 }
@@ -56,9 +59,12 @@ async function queueJob(deps: UploadRoutesDeps, job: NewJob): Promise<void> {
     throw err;
   }
   try {
-    await deps.producer.send(deps.jobsTopic ?? JOBS_TOPIC, [
-      { key: job.jobId, value: JSON.stringify({ jobId: job.jobId }) },
-    ]);
+    const topic = deps.jobsTopic ?? JOBS_TOPIC;
+    await sendTraced(
+      { ...deps.tracing, topic },
+      [{ key: job.jobId, value: JSON.stringify({ jobId: job.jobId }) }],
+      (messages) => deps.producer.send(topic, messages),
+    );
   } catch (err) {
     await Promise.allSettled([deps.jobs.remove(job.jobId), deps.store.delete(job.storageKey)]);
     throw err;

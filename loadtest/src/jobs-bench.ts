@@ -254,6 +254,7 @@ ${row('Redis `used_memory` growth', (r) => `+${mb(r.redisDelta)} MB`)}
 ${row('peak RSS ingest / consumer', (r) => `${r.rss.ingest} MB / ${r.rss.consumer} MB`)}
 
 - **Ratio: with entries ${(kept.totalS / plain.totalS).toFixed(2)}× the time of the analytics alone** (target for the persisted run: ≤ 120 s for 1 GiB${size >= 1024 ** 3 ? '' : '; this run used a smaller file'}).
+- Where the time goes: with entries, the processes used ${(kept.cpu.ingest + kept.cpu.consumer + kept.cpu.redis + kept.cpu.postgres).toFixed(0)} CPU seconds of the ${(2 * kept.totalS).toFixed(0)} the two cores had; PostgreSQL's COPY backend alone ${kept.cpu.postgres.toFixed(1)} s (${((kept.cpu.postgres / kept.valid) * 1e6).toFixed(1)} µs a row, busy ${((100 * kept.cpu.postgres) / kept.totalS).toFixed(0)} % of the run), the consumer ${(((kept.cpu.consumer - plain.cpu.consumer) / kept.valid) * 1e6).toFixed(1)} µs a row more than without entries (building the COPY rows).
 - PostgreSQL after the run: ${stored.rows.toLocaleString('en')} rows for ${kept.valid.toLocaleString('en')} valid lines (${stored.lines.toLocaleString('en')} distinct), database ${mb(stored.bytes)} MB on disk (heap and four indexes, see ADR 0012).
 - The filtered query (\`GET /v1/projects/:id/logs?level=FAILURE&service=…&from=<day>&to=<day end>&limit=100\`, through the reporter, 25 queries after 5 to warm up): **median ${query.medianMs.toFixed(1)} ms**, p95 ${query.p95Ms.toFixed(1)} ms (target ≤ 100 ms); pages of ${Math.min(...query.rows)}–${Math.max(...query.rows)} rows.
 

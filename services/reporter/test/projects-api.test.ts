@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
+import { createJobRecords, createLogQueries, createPool, migrate, type Pool, uploadDayOf } from '@evh/db';
 import { createLogger } from '@evh/lifecycle';
 import { type CredentialCache, createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { createRedis, jobKeys, type Redis } from '@evh/redis';
 import { createMetricsRegistry } from '@evh/telemetry';
-import { randomName, testEnv, waitFor } from '@evh/testing';
+import { createTestDatabase, randomName, type TestDatabase, testEnv, waitFor } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
 import { buildReporterApp } from '../src/app.js';
 import { createProgressHub } from '../src/jobs/progress-hub.js';
@@ -19,6 +20,9 @@ const logger = createLogger('reporter-projects-test', 'silent');
 let redis: Redis;
 let credentials: CredentialCache;
 let app: FastifyInstance;
+// The job records and entries (PostgreSQL), so the entry routes check their job's project too.
+let db: TestDatabase;
+let pool: Pool;
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the service answered.
 type Json = any;
@@ -54,6 +58,7 @@ async function build(throttleLimit = 1000): Promise<FastifyInstance> {
       throttle: createFailureThrottle({ limit: throttleLimit, windowMs: 60_000 }),
     },
     keyGraceMs: 60_000,
+    logStore: { queries: createLogQueries(pool), records: createJobRecords(pool) },
   });
 }
 
@@ -66,6 +71,9 @@ before(async () => {
   await redis.connect();
   credentials = createCredentialCache(redis, { refreshMs: REFRESH_MS });
   await credentials.start();
+  db = await createTestDatabase('reporter_auth');
+  pool = createPool({ DATABASE_URL: db.url, DB_POOL_MAX: 2, DB_STATEMENT_TIMEOUT_MS: 10_000 }, logger);
+  await migrate(pool);
   app = await build();
 });
 
@@ -73,6 +81,8 @@ after(async () => {
   await app?.close();
   await credentials?.stop();
   await redis?.quit();
+  await pool?.end();
+  await db?.drop();
 });
 
 async function createProject(name: string, projectId?: string) {
@@ -202,6 +212,16 @@ describe('every reporter route, from the route table', () => {
       status: 'queued',
       createdAt: Date.now(),
       percent: 0,
+    });
+    await createJobRecords(pool).started({
+      jobId,
+      projectId: a.projectId,
+      fileName: 'f.jsonl',
+      sizeBytes: 1,
+      format: 'jsonl',
+      createdAt: Date.now(),
+      startedAt: Date.now(),
+      uploadDay: uploadDayOf(Date.now()),
     });
     await waitFor(
       'the tokens',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { jobKeys } from '@evh/redis';
 import {
   createTestDatabase,
   type OwnServer,
@@ -180,6 +181,27 @@ describe('parsed entries in PostgreSQL, read through the reporter', () => {
       );
     }
     const stored = await rowCounts(db.url, jobId);
+    // Once Redis's live state of the job is gone (expired), the reporter answers from the record.
+    await f.redis.del(jobKeys.job(jobId));
+    const recorded = (await f.read(`/api/v1/jobs/${jobId}`)).json;
+    assert.deepEqual(
+      {
+        status: recorded.status,
+        file: recorded.file_name,
+        project: recorded.project_id,
+        valid: recorded.progress.valid,
+        invalid: recorded.progress.invalid,
+        percent: recorded.progress.percent,
+      },
+      {
+        status: 'completed',
+        file: 'payments.log',
+        project: projectId,
+        valid: job.progress.valid,
+        invalid: job.progress.invalid,
+        percent: 100,
+      },
+    );
     assert.deepEqual(stored, {
       rows: job.progress.valid,
       lines: job.progress.valid,

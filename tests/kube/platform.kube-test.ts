@@ -86,10 +86,20 @@ test('two crashes with one stack trace become one issue with two events', async 
     { timeoutMs: 60_000, intervalMs: 250 },
   );
   assert.equal(issue.title, 'Disk full on /var');
-  const list = await request(`${reporter}/v1/projects/${projectId}/issues`, {
-    headers: bearer(keys.readToken),
-  });
-  assert.equal(list.json.total, 1);
+  // Another reporter replica may not know the new project's token yet (its credential cache is
+  // re-read within AUTH_REFRESH_MS): a 401 there is a wait, not the answer.
+  const list = await waitFor(
+    'the issue list',
+    async () => {
+      const res = await request(`${reporter}/v1/projects/${projectId}/issues`, {
+        headers: bearer(keys.readToken),
+      });
+      return res.status === 401 ? undefined : res;
+    },
+    { timeoutMs: 10_000, intervalMs: 100 },
+  );
+  assert.equal(list.status, 200, JSON.stringify(list.json));
+  assert.equal(list.json.total, 1, JSON.stringify(list.json));
 });
 
 test('an uploaded log file is stored in the object store and its job completes', async () => {

@@ -79,7 +79,7 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
     version: '0.1.0',
   });
   await app.register(websocket);
-  const jobs = createJobReader(deps.redis);
+  const jobs = createJobReader(deps.redis, deps.logStore?.records);
   await app.register(mercurius, {
     schema: jobSchema,
     resolvers: jobResolvers(jobs),

@@ -1,3 +1,4 @@
+import type { JobRecord, JobRecords } from '@evh/db';
 import type { FileFormat, JobStatus, JobView } from '@evh/events';
 import { peakHours } from '@evh/logs';
 import { type AnalyticsScope, analyticsKeys as ak, jobKeys, type Redis } from '@evh/redis';
@@ -31,8 +32,38 @@ export function toJobView(h: Record<string, string>): JobView | null {
   };
 }
 
-/** Reads jobs, their summaries and anomalies, and projects' summaries, from Redis. */
-export function createJobReader(redis: Redis) {
+/**
+ * A job as its PostgreSQL record has it: what is left once Redis's live state expired (after
+ * RETENTION_MS) or was lost. The byte count and processed lines are not recorded there.
+ */
+export function recordJobView(r: JobRecord): JobView {
+  return {
+    job_id: r.jobId,
+    file_name: r.fileName,
+    format: r.format as FileFormat,
+    project_id: r.projectId,
+    size: r.sizeBytes,
+    status: r.status,
+    created_at: r.createdAt.toISOString(),
+    started_at: r.startedAt?.toISOString() ?? null,
+    finished_at: r.finishedAt?.toISOString() ?? null,
+    error: r.error,
+    progress: {
+      percent: r.status === 'completed' ? 100 : 0,
+      bytes_read: r.status === 'completed' ? r.sizeBytes : 0,
+      lines_read: r.linesRead,
+      valid: r.validLines,
+      invalid: r.invalidLines,
+      processed: r.status === 'completed' ? r.validLines : 0,
+    },
+  };
+}
+
+/**
+ * Reads jobs, their summaries and anomalies, and projects' summaries, from Redis; a job Redis
+ * no longer has, from its record in PostgreSQL (`records`, when the reporter has a database).
+ */
+export function createJobReader(redis: Redis, records?: JobRecords) {
   async function analytics(scope: AnalyticsScope) {
     const [statuses, services, users, hours] = await Promise.all([
       redis.hgetall(ak.statuses(scope)),
@@ -57,7 +88,10 @@ export function createJobReader(redis: Redis) {
 
   return {
     async job(jobId: string): Promise<JobView | null> {
-      return toJobView(await redis.hgetall(jobKeys.job(jobId)));
+      const live = toJobView(await redis.hgetall(jobKeys.job(jobId)));
+      if (live || !records) return live;
+      const record = await records.get(jobId);
+      return record ? recordJobView(record) : null;
     },
     async jobSummary(jobId: string) {
       const [job, reasons, samples] = await Promise.all([

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { StoredEntry } from '@evh/db';
 import { jobKeys } from '@evh/redis';
 import {
   createTestDatabase,
@@ -16,16 +17,8 @@ import pg from 'pg';
 import { type PipelineFixture, startPipeline } from '../pipeline/pipeline-fixture.js';
 import { SAMPLE, sampleText, uploadFile, waitForJob } from './job-fixture.js';
 
-interface Entry {
-  jobId: string;
-  line: number;
-  timestamp: string | null;
-  level: string;
-  service: string;
-  user: string | null;
-  message: string;
-  fields: Record<string, unknown> | null;
-}
+/** An entry as the reporter serves it: the store's own type. */
+type Entry = StoredEntry;
 
 /** Every page of an entry list, following nextCursor. */
 async function allEntries(f: PipelineFixture, path: string): Promise<Entry[]> {

@@ -259,6 +259,11 @@ describe('parsed entries in PostgreSQL, read through the reporter', () => {
       assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.json)}`);
       assert.match(String(res.json.message), problem, path);
     }
+    // A job entries cursor (no time in it) given to the project's logs is refused, not looped on.
+    const jobPage = (await f.read(`/api/v1/jobs/${jobId}/entries?limit=1`)).json;
+    const crossed = await f.read(`/v1/projects/x/logs?cursor=${encodeURIComponent(jobPage.nextCursor)}`);
+    assert.equal(crossed.status, 400, JSON.stringify(crossed.json));
+    assert.match(String(crossed.json.message), /cursor/);
     const unknown = await f.read('/api/v1/jobs/00000000-0000-4000-8000-000000000000/entries');
     assert.equal(unknown.status, 404);
   });

@@ -193,6 +193,9 @@ export function registerLogEntryRoutes(app: FastifyInstance, store: LogStore | u
     async (req) => {
       const { projectId } = parseInput(projectParams, req.params);
       const filter = filterOf(parseInput(entryQuery, req.query, 'query'), 'newest');
+      // A job list's cursor has no time: taken here it would start page one again, forever.
+      if (filter.after && filter.after.ts === null)
+        throw httpErrors.VALIDATION_FAILED("cursor: a job's entries cursor, not a project's logs cursor");
       return need().queries.projectEntries(projectId, filter);
     },
   );

@@ -4,7 +4,7 @@
  * Keys starting with `event:` are only the final-state hashes.
  */
 export const pipelineKeys = {
-  /** Hash: status, processedAt, attempts, userId, type, seq, error. */
+  /** Hash: status, processedAt, attempts, userId, type, seq, error; loggedAt, readAt, startedAt (not for plain events). */
   event: (eventId: string) => `event:${eventId}`,
   /** String: present once the event is finalized; the idempotency marker. */
   dedup: (eventId: string) => `dedup:${eventId}`,

@@ -289,7 +289,8 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
       pending++;
       owner.bytes += m.value?.length ?? 0;
       const key = m.key?.toString() ?? null;
-      const decoded = processor.decode(m.value, { topic, partition: owner.partition, offset: m.offset, key });
+      const where = { topic, partition: owner.partition, offset: m.offset, key, timestamp: m.timestamp };
+      const decoded = processor.decode(m.value, where);
       const user = key ?? `${owner.partition}:${m.offset}`;
       const list = byUser.get(user);
       if (list) list.push({ m, decoded, finish });

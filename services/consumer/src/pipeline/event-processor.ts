@@ -9,7 +9,7 @@ import {
 import type { Logger } from 'pino';
 import { asInfrastructureError, consumerErrors } from '../errors.js';
 import type { ConsumerMetrics } from '../metrics.js';
-import type { EventStore, Finalization } from './event-store.js';
+import type { EventStore, Finalization, StageTimes } from './event-store.js';
 
 /** The business logic of one event kind; throwing makes the attempt fail. */
 export type ApplyEvent = (event: EventMessage) => Promise<void>;
@@ -39,6 +39,8 @@ export interface Where {
   partition: number;
   offset: string;
   key: string | null;
+  /** The Kafka record's timestamp (ms since the epoch, as kafkajs gives it). */
+  timestamp?: string;
 }
 
 /** A message as read from Kafka: the event, its JSON, and why it was rejected if it was. */
@@ -47,6 +49,8 @@ export interface Decoded {
   json: string;
   /** Set for a message that is not an event: it is dead-lettered once, never run. */
   rejected?: string;
+  /** When it was written to Kafka and read from it; absent for a released buffered event. */
+  read?: Omit<StageTimes, 'startedAt'>;
 }
 
 export interface EventProcessor {
@@ -153,7 +157,8 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
    * Runs one event to its final state; returns the user's next buffered event, if due.
    * `rejected` finalizes it as failed without running it (a message that is not an event).
    */
-  async function processOne(event: EventMessage, json: string, rejected?: string): Promise<string | null> {
+  async function processOne({ event, json, rejected, read }: Decoded): Promise<string | null> {
+    const startedAt = now();
     const verdict = await begin(event, json);
     if (verdict === 'dup' || verdict === 'buffered') {
       deps.metrics.events.inc({ outcome: verdict === 'dup' ? 'duplicate' : 'buffered' });
@@ -162,8 +167,9 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     held.add(event.id);
     const end = deps.metrics.processSeconds.startTimer();
     try {
-      const result: Finalization =
+      const outcome: Finalization =
         rejected === undefined ? await attempt(event) : { status: 'failed', attempts: 1, error: rejected };
+      const result: Finalization = read ? { ...outcome, times: { ...read, startedAt } } : outcome;
       stillHeld(event.id);
       if (result.status === 'failed') {
         // Produced before the final state is written: if we die in between, the event is
@@ -227,7 +233,7 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       const decoded = decodeMessage(following, null);
       following = isPlain(decoded)
         ? await plainRun(decoded.event.userId, [decoded])
-        : await processOne(decoded.event, decoded.json, decoded.rejected);
+        : await processOne(decoded);
     }
   }
 
@@ -268,14 +274,17 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
       for (const id of eventIds) if (held.has(id)) lost.add(id);
     },
     decode(value, where) {
-      return decodeMessage(value?.toString() ?? '', where);
+      const decoded = decodeMessage(value?.toString() ?? '', where);
+      const loggedAt = Number(where.timestamp);
+      decoded.read = { readAt: now(), ...(Number.isFinite(loggedAt) && loggedAt > 0 ? { loggedAt } : {}) };
+      return decoded;
     },
-    async process({ event, json, rejected }) {
-      if (rejected !== undefined) {
-        await processOne(event, json, rejected);
+    async process(decoded) {
+      if (decoded.rejected !== undefined) {
+        await processOne(decoded);
         return;
       }
-      await chain(await processOne(event, json));
+      await chain(await processOne(decoded));
     },
     isPlain,
     async processPlain(userId, run) {

@@ -12,10 +12,25 @@ import {
 
 export type BeginVerdict = 'dup' | 'busy' | 'buffered' | 'run' | 'late';
 
+/**
+ * Where an event's time went, kept in its record beside processedAt, so a late event can be
+ * explained afterwards: receivedAt (ingest) → loggedAt → readAt → startedAt → processedAt.
+ */
+export interface StageTimes {
+  /** The Kafka record's timestamp: when the ingest's producer built the request that wrote it. */
+  loggedAt?: number;
+  /** When this consumer fetched it. */
+  readAt?: number;
+  /** When its turn came: after its user's earlier events and the fair scheduler. */
+  startedAt: number;
+}
+
 export interface Finalization {
   status: 'processed' | 'failed';
   attempts: number;
   error?: string;
+  /** Absent for an event released from the seq buffer (it was not read from Kafka just now). */
+  times?: StageTimes;
 }
 
 /** What apply-plain-events.lua did with each event of a run, in order. */
@@ -197,6 +212,9 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
           error: result.error ?? '',
           retention: options.retentionMs,
           eventJson: json,
+          loggedAt: result.times?.loggedAt ?? '',
+          readAt: result.times?.readAt ?? '',
+          startedAt: result.times?.startedAt ?? '',
         },
       );
       if (outcome === 'lost') throw consumerErrors.LOCK_LOST(`${event.id}: lock expired before finalize`);

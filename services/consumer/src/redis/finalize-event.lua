@@ -21,6 +21,9 @@
 -- ARGV[9]  error text, or ''
 -- ARGV[10] retention (ms) of every key written here
 -- ARGV[11] the original event JSON (kept in dlq:{eventId} when failed)
+-- ARGV[12] loggedAt: the Kafka record's timestamp (ms), or ''
+-- ARGV[13] readAt: when the consumer fetched it (ms), or ''
+-- ARGV[14] startedAt: when its processing started (ms), or ''
 -- returns { 'done' | 'dup' | 'lost', the buffered message JSON of the user's next seq or false }
 --         'lost': the lock is not ours (it expired: another consumer may be running the
 --         event); nothing is written and the event is read again
@@ -50,6 +53,9 @@ redis.call('HSET', KEYS[1], 'status', status, 'processedAt', now, 'attempts', AR
   'userId', ARGV[6], 'type', ARGV[7])
 if ARGV[8] ~= '' then redis.call('HSET', KEYS[1], 'seq', ARGV[8]) end
 if ARGV[9] ~= '' then redis.call('HSET', KEYS[1], 'error', ARGV[9]) end
+if ARGV[12] ~= '' then redis.call('HSET', KEYS[1], 'loggedAt', ARGV[12]) end
+if ARGV[13] ~= '' then redis.call('HSET', KEYS[1], 'readAt', ARGV[13]) end
+if ARGV[14] ~= '' then redis.call('HSET', KEYS[1], 'startedAt', ARGV[14]) end
 redis.call('PEXPIRE', KEYS[1], ttl)
 redis.call('SET', KEYS[2], now, 'PX', ttl)
 

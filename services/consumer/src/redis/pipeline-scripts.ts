@@ -50,6 +50,9 @@ export const finalizeEventScript = defineLuaScript(dir, {
     'error',
     'retention',
     'eventJson',
+    'loggedAt',
+    'readAt',
+    'startedAt',
   ],
   parse: (raw) => {
     const [outcome, following] = raw as ['done' | 'dup' | 'lost', string | null];

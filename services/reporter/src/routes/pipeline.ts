@@ -41,6 +41,9 @@ const bulkReplayBody = z
 
 const INT_FIELDS = new Set([
   'processedAt',
+  'loggedAt',
+  'readAt',
+  'startedAt',
   'attempts',
   'seq',
   'queuedAt',

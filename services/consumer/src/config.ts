@@ -33,6 +33,12 @@ export const consumerConfigSchema = storageEnvSchema.extend({
   LOG_RETENTION_DAYS: envInt(30, 1),
   /** Events processed at once across all users; one user's events are always serial. */
   CONSUMER_CONCURRENCY: envInt(64, 1),
+  /**
+   * Of those, the last few go only to projects holding fewer than this many, so a flooding
+   * project never holds them all (default: an eighth, rounded down; 0 turns it off). Below
+   * CONSUMER_CONCURRENCY.
+   */
+  CONSUMER_RESERVED_SLOTS: z.coerce.number().int().min(0).optional(),
   /** A partition is no longer fetched while this many of its messages are unfinished. */
   MAX_PENDING_PER_PARTITION: envInt(2000, 1),
   /** ...or while their values add up to this many bytes. */

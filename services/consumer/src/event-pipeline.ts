@@ -11,7 +11,7 @@ import type { ConsumerConfig } from './config.js';
 import { createCounterCache } from './crashes/counter-cache.js';
 import { createCrashHandlers } from './crashes/crash-handler.js';
 import { createEventDispatcher } from './dispatch/event-dispatcher.js';
-import { createFairScheduler } from './dispatch/fair-scheduler.js';
+import { createFairScheduler, defaultReserve } from './dispatch/fair-scheduler.js';
 import { createGapSweeper } from './dispatch/gap-sweeper.js';
 import { createPartitionProgress } from './dispatch/partition-progress.js';
 import { policyFromQuotas } from './dispatch/quota-policy.js';
@@ -130,9 +130,16 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     allowAutoTopicCreation: false,
   });
   // One scheduler for fetched events and for those the gap sweeper releases.
+  const reserve = config.CONSUMER_RESERVED_SLOTS ?? defaultReserve(config.CONSUMER_CONCURRENCY);
+  if (reserve >= config.CONSUMER_CONCURRENCY && reserve > 0) {
+    throw new RangeError(
+      `CONSUMER_RESERVED_SLOTS (${reserve}) must be below CONSUMER_CONCURRENCY (${config.CONSUMER_CONCURRENCY})`,
+    );
+  }
   const scheduler = createFairScheduler({
     capacity: config.CONSUMER_CONCURRENCY,
     policyOf: policyFromQuotas(quotas),
+    reserve,
   });
   let commits = 0;
   const dispatcher = createEventDispatcher({

@@ -1,14 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as flush, setTimeout as sleep } from 'node:timers/promises';
-import { createFairScheduler, type FairScheduler, type ProjectPolicy } from './fair-scheduler.js';
+import {
+  createFairScheduler,
+  defaultReserve,
+  type FairScheduler,
+  type ProjectPolicy,
+} from './fair-scheduler.js';
 
 /**
  * Tasks that finish only when the test says so, so each case is a deterministic sequence:
  * submit, then finish the oldest running task and see which project got the freed slot.
  */
-function harness(capacity: number, policies: Record<string, ProjectPolicy> = {}) {
-  const scheduler = createFairScheduler({ capacity, policyOf: (key) => policies[key] });
+function harness(capacity: number, policies: Record<string, ProjectPolicy> = {}, reserve = 0) {
+  const scheduler = createFairScheduler({ capacity, policyOf: (key) => policies[key], reserve });
   const running: { key: string; finish: (fail: boolean) => void }[] = [];
   const started: string[] = [];
   const settled: Promise<unknown>[] = [];
@@ -238,5 +243,41 @@ describe('createFairScheduler', () => {
     for (const capacity of [0, -1, 1.5, Number.NaN]) {
       assert.throws(() => createFairScheduler({ capacity }), RangeError, String(capacity));
     }
+  });
+});
+
+describe('reserved slots', () => {
+  it('keep a flooding project off the last slots, so a quiet one starts at once', async () => {
+    const h = harness(8, {}, 2);
+    h.submit('flood', 50);
+    await flush();
+    // A lone project holds capacity - reserve.
+    assert.equal(h.scheduler.inUse, 6);
+    h.submit('quiet', 1);
+    await flush();
+    // Nothing of the flood ended, yet the quiet project's task runs.
+    assert.equal(h.started.at(-1), 'quiet');
+    assert.equal(h.scheduler.inUse, 7);
+    await h.drain();
+    assert.ok((h.stats().maxInFlight.flood ?? 0) <= 6);
+  });
+
+  it('are not a second share: a quiet project holding `reserve` waits like the others', async () => {
+    const h = harness(8, {}, 2);
+    h.submit('flood', 20);
+    h.submit('quiet', 5);
+    await flush();
+    // The flood took 6 before the quiet project came; the quiet one takes the 2 kept.
+    assert.deepEqual(
+      { flood: h.scheduler.inFlight('flood'), quiet: h.scheduler.inFlight('quiet') },
+      { flood: 6, quiet: 2 },
+    );
+    await h.drain();
+  });
+
+  it('default to an eighth of the capacity, rounded down', () => {
+    assert.deepEqual([1, 7, 8, 17, 64].map(defaultReserve), [0, 0, 1, 2, 8]);
+    assert.throws(() => createFairScheduler({ capacity: 4, reserve: 4 }), RangeError);
+    assert.throws(() => createFairScheduler({ capacity: 4, reserve: -1 }), RangeError);
   });
 });

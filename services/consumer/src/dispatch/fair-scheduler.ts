@@ -10,6 +10,18 @@ export interface FairSchedulerOptions {
   /** Tasks running at once over all projects (the consumer's CONSUMER_CONCURRENCY). */
   capacity: number;
   policyOf?: (projectKey: string) => ProjectPolicy | undefined;
+  /**
+   * The last `reserve` free slots only go to projects holding fewer than `reserve` slots
+   * (default: an eighth of the capacity, rounded down, so none below 8). A flooding
+   * project then never holds every slot: a quiet project's next task starts at once instead
+   * of waiting for one of the flood's tasks to end. A lone project uses capacity − reserve.
+   */
+  reserve?: number;
+}
+
+/** An eighth of the slots, rounded down: a small capacity has none to keep. */
+export function defaultReserve(capacity: number): number {
+  return Math.floor(capacity / 8);
 }
 
 /** A semaphore that shares its slots among projects by weight (the shape of pipeline/semaphore.ts plus a key). */
@@ -46,11 +58,16 @@ interface Flow {
  * start tasks in proportion to their weights. A project that was idle rejoins at the
  * current virtual time: it cannot bank credit while away, and it is not behind the
  * flooding projects either, so its next task starts after at most one task of each of them.
- * A pick costs O(projects waiting); idle projects are forgotten.
+ * The last few slots are kept for projects that hold few (`reserve`). A pick costs
+ * O(projects waiting); idle projects are forgotten.
  */
 export function createFairScheduler(options: FairSchedulerOptions): FairScheduler {
   if (!Number.isInteger(options.capacity) || options.capacity < 1) {
     throw new RangeError(`capacity must be a positive integer, got ${options.capacity}`);
+  }
+  const reserve = options.reserve ?? defaultReserve(options.capacity);
+  if (!Number.isInteger(reserve) || reserve < 0 || reserve >= options.capacity) {
+    throw new RangeError(`reserve must be an integer from 0 to capacity - 1, got ${reserve}`);
   }
   const flows = new Map<string, Flow>();
   let inUse = 0;
@@ -69,9 +86,11 @@ export function createFairScheduler(options: FairSchedulerOptions): FairSchedule
 
   function pick(): [string, Flow] | undefined {
     let best: [string, Flow] | undefined;
+    const reserved = inUse >= options.capacity - reserve;
     for (const entry of flows) {
       const [key, flow] = entry;
       if (flow.queue.length === 0 || flow.inFlight >= limits(key).maxInFlight) continue;
+      if (reserved && flow.inFlight >= reserve) continue;
       if (!best || flow.pass < best[1].pass) best = entry;
     }
     return best;

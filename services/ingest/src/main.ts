@@ -24,6 +24,7 @@ import { createRateLimiter } from './rate-limit/rate-limiter.js';
 import { createJobRegistry } from './uploads/job-registry.js';
 
 const SERVICE = 'ingest';
+const REFUSAL_FLUSH_MS = 1000;
 
 async function main(): Promise<void> {
   const config = parseConfig(ingestConfigSchema, process.env);
@@ -77,6 +78,23 @@ async function main(): Promise<void> {
   // Registered after the producer so it runs before it: queued writes are flushed first.
   shutdown.register('produce-batches', () => batching.close());
 
+  const rateLimiter = createRateLimiter(redis, {
+    limit: config.RATE_LIMIT_PER_WINDOW,
+    windowMs: config.RATE_LIMIT_WINDOW_MS,
+    quotas,
+  });
+  // Refusals decided without Redis reach the projects' usage within a second, and at exit.
+  const flushRefusals = () =>
+    rateLimiter
+      .flushRefusals()
+      .catch((err: unknown) => logger.warn({ err }, 'refusal counts kept for later'));
+  const refusalFlusher = setInterval(flushRefusals, REFUSAL_FLUSH_MS);
+  refusalFlusher.unref();
+  shutdown.register('refusal-counts', async () => {
+    clearInterval(refusalFlusher);
+    await flushRefusals();
+  });
+
   const store = createObjectStore(config);
   await store.ping();
   shutdown.register('object-store', () => store.close());
@@ -101,11 +119,7 @@ async function main(): Promise<void> {
       eventsRequireKey: config.EVENTS_REQUIRE_KEY,
     },
     logger,
-    rateLimiter: createRateLimiter(redis, {
-      limit: config.RATE_LIMIT_PER_WINDOW,
-      windowMs: config.RATE_LIMIT_WINDOW_MS,
-      quotas,
-    }),
+    rateLimiter,
     publisher: createEventPublisher(batching, config.EVENTS_TOPIC, {
       tracer,
       partitionOf: (key) => partitionOf(key, eventPartitions),

@@ -63,6 +63,42 @@ describe('admission: user window and project quota in one script', () => {
     assert.deepEqual(await usage('p1'), { accepted: '6', throttled: '3' });
   });
 
+  it('a project over its quota is refused without Redis until its next token; the flush counts those refusals', async () => {
+    quotas.p5 = { eventsPerSecond: 10, burst: 1, weight: 1, mode: 'enforce', source: 't' };
+    const rl = limiter();
+    const [ok, refused] = await rl.check(
+      ids('c', 2).map((eventId) => ({ userId: '', eventId, projectId: 'p5' })),
+    );
+    assert.equal(ok?.allowed, true);
+    assert.equal(refused?.retryAfterMs, 100);
+    const ts = await redis.hget(quotaKeys.bucket('p5'), 'ts');
+
+    clock += 40;
+    const local = await rl.check([
+      { userId: 'u5', eventId: 'c2', projectId: 'p5' },
+      { userId: '', eventId: 'c3' },
+    ]);
+    assert.deepEqual(local[0], {
+      allowed: false,
+      remaining: 0,
+      retryAfterMs: 60,
+      scope: 'project',
+      project: { id: 'p5', verdict: 'throttled' },
+    });
+    assert.equal(local[1]?.allowed, true, 'the rest of the request is decided as always');
+    assert.equal(await redis.hget(quotaKeys.bucket('p5'), 'ts'), ts, 'the script did not run for p5');
+    assert.equal(await redis.zcard('rate:u5'), 0, "the user's window is untouched");
+    assert.deepEqual(await usage('p5'), { accepted: '1', throttled: '1' });
+    await rl.flushRefusals();
+    assert.deepEqual(await usage('p5'), { accepted: '1', throttled: '2' });
+    await rl.flushRefusals();
+    assert.deepEqual(await usage('p5'), { accepted: '1', throttled: '2' }, 'counted once');
+
+    clock += 60;
+    const [later] = await rl.check([{ userId: '', eventId: 'c4', projectId: 'p5' }]);
+    assert.equal(later?.allowed, true, 'its token is back: Redis is asked again');
+  });
+
   it('a refusal by one limit costs nothing of the other', async () => {
     quotas.p2 = { eventsPerSecond: 1, burst: 1, weight: 1, mode: 'enforce', source: 't' };
     const rl = limiter();

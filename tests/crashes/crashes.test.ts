@@ -63,6 +63,24 @@ describe('ingest: POST /v1/crashes', () => {
   });
 });
 
+test("a processed crash's record says where its time went, each stamp after the one before", async () => {
+  const sent = Date.now();
+  const res = await f.post('/v1/crashes', crash(randomName('p')));
+  assert.equal(res.status, 202);
+  const view = await waitFor('the crash finalized', async () => {
+    const r = await f.read(`/v1/events/${res.json.eventId}`);
+    return r.status === 200 ? (r.json as Record<string, unknown>) : undefined;
+  });
+  const stamps = ['loggedAt', 'readAt', 'startedAt', 'processedAt'].map((k) => view[k]);
+  assert.ok(
+    stamps.every((t) => typeof t === 'number'),
+    JSON.stringify(view),
+  );
+  // The Kafka timestamp is the ingest's clock, the rest the consumer's: the same host here.
+  const inOrder = [sent, ...(stamps as number[])].every((t, i, all) => i === 0 || (all[i - 1] ?? 0) <= t);
+  assert.ok(inOrder, JSON.stringify(view));
+});
+
 test('stats after a mix of valid and invalid crashes; zeros for a project never seen', async () => {
   const projectId = randomName('p');
   const severities = ['error', 'error', 'error', 'warning', 'warning', 'info'];

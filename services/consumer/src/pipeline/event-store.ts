@@ -166,7 +166,8 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
           lockToken: options.lockToken,
           lockExpiry: options.lockTtlMs,
           seq: seqOf(event),
-          messageJson: json,
+          // Kept only when an event with a seq is early: no copy of every crash over the wire.
+          messageJson: seqOf(event) === '' ? '' : json,
           now: now(),
           userId: event.userId,
           retention: options.retentionMs,
@@ -211,7 +212,8 @@ export function createEventStore(redis: Redis, options: EventStoreOptions): Even
           seq: seqOf(event),
           error: result.error ?? '',
           retention: options.retentionMs,
-          eventJson: json,
+          // Kept only with a dead letter.
+          eventJson: result.status === 'failed' ? json : '',
           loggedAt: result.times?.loggedAt ?? '',
           readAt: result.times?.readAt ?? '',
           startedAt: result.times?.startedAt ?? '',

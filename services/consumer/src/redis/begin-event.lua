@@ -7,7 +7,7 @@
 -- ARGV[1] lock token (unique per consumer process)
 -- ARGV[2] lock expiry (ms)
 -- ARGV[3] the event's seq, or '' when it has none
--- ARGV[4] the message JSON, kept in the buffer when the event is early
+-- ARGV[4] the message JSON, kept in the buffer when the event is early ('' without a seq)
 -- ARGV[5] now (ms)
 -- ARGV[6] userId (the member of seq:waiting)
 -- ARGV[7] retention of the seq keys (ms)

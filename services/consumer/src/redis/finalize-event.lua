@@ -20,7 +20,7 @@
 -- ARGV[8]  seq, or ''
 -- ARGV[9]  error text, or ''
 -- ARGV[10] retention (ms) of every key written here
--- ARGV[11] the original event JSON (kept in dlq:{eventId} when failed)
+-- ARGV[11] the original event JSON (kept in dlq:{eventId} when failed; '' when processed)
 -- ARGV[12] loggedAt: the Kafka record's timestamp (ms), or ''
 -- ARGV[13] readAt: when the consumer fetched it (ms), or ''
 -- ARGV[14] startedAt: when its processing started (ms), or ''

@@ -384,6 +384,8 @@ async function main() {
 
 ${new Date().toISOString().slice(0, 10)} · ${machineLine()} · one ingest, one consumer (20 ms simulated work per crash), Kafka and Redis on this machine, and k6 flooding on it too. Both projects have a quota of ${QUOTA} events/s (burst ${QUOTA}, weight 1). B posts ${B_RATE} crashes/s for ${SECONDS} s, alone and while A floods at ${A_RATE} crashes/s for ${FLOOD_SECONDS} s (\`loadtest/k6/project-flood.js\`; B starts with A's first request). ${RUNS} rounds per level, the order of their two phases alternating, after a warm-up of B alone that is not counted. Latency is B's, from the ingest accepting a crash to the consumer's final state; each run's ratio is B during the flood over B alone in that run.
 ${results.map(levelSection).join('\n')}
+How to read the stages: B's middle fifth is what a typical crash costs, and it hardly moves with the flood; its slowest 1 % is where the flood shows. \`queue\` is the consumer's own waiting (B's lane, the fair scheduler, whose last slots are kept for projects holding few: ADR 0019). \`kafka\` and \`work\` are hops between processes (the broker, the four Redis calls of a crash, a timer), and they grow with how busy the two cores are (the CPU table). Admission keeps A's excess out of Kafka; the ingest refuses a project it knows to be over its quota without asking Redis (ADR 0019).
+
 Reproduce: \`BENCH=fairness make bench\` (\`FAIRNESS_RUNS\`, \`FAIRNESS_CONCURRENCY\`, \`FAIRNESS_SECONDS\` to vary it).
 `;
   writeSection('docs/benchmarks.md', 'fairness', body);

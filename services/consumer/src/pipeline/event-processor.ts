@@ -275,6 +275,8 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
     },
     decode(value, where) {
       const decoded = decodeMessage(value?.toString() ?? '', where);
+      // Plain events keep no stamps (their one script call stays as it is): nothing to carry.
+      if (isPlain(decoded)) return decoded;
       const loggedAt = Number(where.timestamp);
       decoded.read = { readAt: now(), ...(Number.isFinite(loggedAt) && loggedAt > 0 ? { loggedAt } : {}) };
       return decoded;

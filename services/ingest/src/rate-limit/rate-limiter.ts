@@ -118,7 +118,8 @@ export function createRateLimiter(
         const wait = projectId ? refusals.refusedFor(projectId, at) : 0;
         if (!projectId || wait === 0) return undefined;
         refusals.count(projectId, at);
-        // What the script would say: refused by the project, the user's window untouched.
+        // Refused by the project, as the script would; the user's window is untouched, and
+        // nothing more passes before retryAfterMs, hence remaining 0.
         return {
           allowed: false,
           remaining: 0,

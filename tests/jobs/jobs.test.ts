@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
-import { jobKeys } from '@evh/redis';
+import { jobKeys, type LiveJobWrite } from '@evh/redis';
 import { randomName, tempDir, waitFor } from '@evh/testing';
 import WebSocket from 'ws';
 import { type PipelineFixture, rawProducer, startPipeline } from '../pipeline/pipeline-fixture.js';
@@ -175,7 +175,7 @@ describe('upload jobs on the local object store', () => {
       storageKey: `uploads/${id}/gone.log`,
       status: 'queued',
       createdAt: Date.now(),
-    });
+    } satisfies LiveJobWrite);
     const producer = await rawProducer(f.kafka);
     await producer.send({
       topic: `${f.topic}.jobs`,

@@ -36,7 +36,8 @@ function localAliases(source: string): Map<string, string> {
     const names = (m[1] ?? '').split(',').map((n) => n.trim());
     const values = (m[2] ?? '').split(',').map((v) => v.trim());
     names.forEach((n, i) => {
-      if (values[i] !== undefined) out.set(n, values[i]);
+      const value = values[i];
+      if (value !== undefined) out.set(n, value);
     });
   }
   return out;

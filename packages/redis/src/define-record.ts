@@ -9,6 +9,11 @@ export type RecordField<S extends Shape> = keyof S & string;
 /** The field names of a record. */
 export type FieldOf<R> = R extends RedisRecord<infer S> ? RecordField<S> : never;
 
+/** Some fields of a record, typed (Pick, for field names known only as a type parameter). */
+export type RecordFields<S extends Shape, F extends string> = {
+  [K in F & keyof z.output<z.ZodObject<S>>]: z.output<z.ZodObject<S>>[K];
+};
+
 /** A record as its readers get it: every field typed, defaults applied. */
 export type RecordOf<R> = R extends RedisRecord<infer S> ? z.output<z.ZodObject<S>> : never;
 
@@ -58,7 +63,7 @@ export interface RedisRecord<S extends Shape> {
     names: readonly F[],
     values: readonly (string | null)[],
     key: string,
-  ): Pick<z.output<z.ZodObject<S>>, F>;
+  ): RecordFields<S, F>;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: any shape, for lists of records
@@ -98,7 +103,7 @@ export function defineRecord<S extends Shape>(spec: RedisRecordSpec<S>): RedisRe
       const some = z.object(Object.fromEntries(names.map((n) => [n, schema.shape[n] as z.ZodType])));
       const r = some.safeParse(hash);
       if (!r.success) throw invalid(name, key, r.error);
-      return r.data as Pick<z.output<z.ZodObject<S>>, (typeof names)[number]>;
+      return r.data as RecordFields<S, (typeof names)[number]>;
     },
   };
 }

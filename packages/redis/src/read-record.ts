@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { z } from 'zod';
-import type { RecordField, RedisRecord } from './define-record.js';
+import type { RecordField, RecordFields, RedisRecord } from './define-record.js';
 
 /**
  * The record stored at `key`, read whole and parsed by its schema; null when there is none.
@@ -20,6 +20,6 @@ export async function readRecordFields<S extends z.ZodRawShape, F extends Record
   record: RedisRecord<S>,
   key: string,
   names: readonly F[],
-): Promise<Pick<z.output<z.ZodObject<S>>, F>> {
+): Promise<RecordFields<S, F>> {
   return record.parseFields(names, await redis.hmget(key, ...names), key);
 }

@@ -4,7 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { LOG_CHUNK_KIND, type LogChunk, logChunkId } from '@evh/events';
-import { jobKeys, pipelineKeys } from '@evh/redis';
+import { jobKeys, type LiveJobWrite, pipelineKeys } from '@evh/redis';
 import { randomName, tempDir, waitFor } from '@evh/testing';
 import { type PipelineFixture, rawProducer, startPipeline } from '../pipeline/pipeline-fixture.js';
 import { plainCounts, uploadFile } from './job-fixture.js';
@@ -87,7 +87,7 @@ describe('upload jobs in chunks', () => {
       bytesRead: 100,
       valid: 3,
       readDone: 1,
-    });
+    } satisfies LiveJobWrite);
     const chunk: LogChunk = {
       jobId,
       projectId,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { projectKeys as k, type Redis } from '@evh/redis';
+import { projectKeys as k, projectRecord, type Redis, readRecord } from '@evh/redis';
 import { authErrors } from './errors.js';
 import type { IssuedKey, KeyView, ProjectView, StoredKey } from './project-schemas.js';
 import { storedKeySchema } from './project-schemas.js';
@@ -60,10 +60,10 @@ export function createProjectStore(redis: Redis, options: ProjectStoreOptions): 
 
   async function get(projectId: string): Promise<ProjectView | undefined> {
     const [meta, keys] = await Promise.all([
-      redis.hgetall(k.project(projectId)),
+      readRecord(redis, projectRecord, k.project(projectId)),
       redis.hgetall(k.keys(projectId)),
     ]);
-    if (!meta.projectId) return undefined;
+    if (!meta) return undefined;
     const t = now();
     const views = Object.values(keys)
       .map((raw) => storedKeySchema.parse(JSON.parse(raw)))
@@ -73,10 +73,10 @@ export function createProjectStore(redis: Redis, options: ProjectStoreOptions): 
       .map(keyView);
     return {
       projectId: meta.projectId,
-      number: Number(meta.number),
-      name: meta.name ?? '',
-      createdAt: iso(Number(meta.createdAt)),
-      updatedAt: iso(Number(meta.updatedAt)),
+      number: meta.number,
+      name: meta.name,
+      createdAt: iso(meta.createdAt),
+      updatedAt: iso(meta.updatedAt),
       keys: views,
     };
   }

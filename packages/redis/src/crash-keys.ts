@@ -17,13 +17,13 @@ export const crashKeys = {
   counterDefs: (projectId: string) => `${p(projectId)}:counters`,
   /** String: set when a crash's effects were applied; makes the apply idempotent. */
   applied: (projectId: string, eventId: string) => `${p(projectId)}:applied:${eventId}`,
-  /** String: JSON of the stored crash (with its issue and event number). */
+  /** Hash: the stored crash with its issue and event number; fields: crashRecord's (crash-record.ts). */
   event: (projectId: string, eventId: string) => `${p(projectId)}:event:${eventId}`,
   /** Hash: fingerprint -> issue number. */
   fingerprints: (projectId: string) => `${p(projectId)}:fingerprints`,
   /** String: the last issue number handed out. */
   issueSeq: (projectId: string) => `${p(projectId)}:issue-seq`,
-  /** Hash: number, fingerprint, title, culprit, severity, status, count, firstSeen, lastSeen. */
+  /** Hash: one issue; its fields are issueRecord's (issue-record.ts). */
   issue: (projectId: string, n: number) => `${p(projectId)}:issue:${n}`,
   /** ZSet: eventId scored by its event number within the issue. */
   issueEvents: (projectId: string, n: number) => `${p(projectId)}:issue:${n}:events`,

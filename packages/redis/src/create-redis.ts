@@ -10,6 +10,9 @@ export const redisErrors = defineErrors({
   REDIS_UNAVAILABLE: { status: 503, retriable: true },
   // A Lua script called without one of its named keys or arguments: a bug, retrying cannot help.
   LUA_CALL_INVALID: { status: 500, retriable: false },
+  // A stored record (a job, an issue, …) with a field its schema does not allow: written by a
+  // bug or by hand. Reading it again gives the same answer, so it is not retried.
+  RECORD_INVALID: { status: 500, retriable: false },
 });
 
 /** How long a command may wait for its reply before it fails as REDIS_UNAVAILABLE. */

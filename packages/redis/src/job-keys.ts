@@ -7,7 +7,7 @@ const j = (jobId: string) => `job:{${jobId}}`;
 export type AnalyticsScope = `project:${string}` | `job:${string}`;
 
 export const jobKeys = {
-  /** Hash: the job's state (see the job-store modules for the fields). */
+  /** Hash: the job's state; its fields are jobRecord's (job-record.ts). */
   job: (jobId: string) => j(jobId),
   /** List: the first invalid lines, as JSON `{line, reason, message}`. */
   invalidSamples: (jobId: string) => `${j(jobId)}:invalid`,

@@ -4,7 +4,7 @@
  * Keys starting with `event:` are only the final-state hashes.
  */
 export const pipelineKeys = {
-  /** Hash: status, processedAt, attempts, userId, type, seq, error; loggedAt, readAt, startedAt (not for plain events). */
+  /** Hash: the event's final state; its fields are eventRecord's (event-record.ts). */
   event: (eventId: string) => `event:${eventId}`,
   /** String: present once the event is finalized; the idempotency marker. */
   dedup: (eventId: string) => `dedup:${eventId}`,
@@ -14,10 +14,7 @@ export const pipelineKeys = {
   order: (userId: string) => `order:${userId}`,
   /** List: ids of dead-lettered events. */
   dlqList: () => 'dlq:list',
-  /**
-   * Hash: attempts (over every replay), error, queuedAt, userId, event (JSON), and once
-   * replayed: state (dead | replaying | replayed), replays, replayedAt, replayProcessedAt.
-   */
+  /** Hash: a dead letter and its replays; its fields are deadLetterRecord's (dead-letter-record.ts). */
   dlq: (eventId: string) => `dlq:${eventId}`,
   /** ZSet: ids of dead letters waiting for a replay (state dead), scored by queuedAt. */
   dlqDead: () => 'dlq:dead',

@@ -7,7 +7,7 @@
 const p = (projectId: string) => `project:{${projectId}}`;
 
 export const projectKeys = {
-  /** Hash: projectId, number, name, createdAt, updatedAt. */
+  /** Hash: the project's metadata; its fields are projectRecord's (project-record.ts). */
   project: (projectId: string) => `${p(projectId)}:meta`,
   /** Hash: keyId -> key JSON (keyId, createdAt, expiresAt, ingestHash, readHash), no secrets. */
   keys: (projectId: string) => `${p(projectId)}:keys`,

@@ -15,6 +15,11 @@ export const consumerErrors = defineErrors({
   /** Our lock expired and was not ours any more at renewal or at finalize. */
   LOCK_LOST: { status: 503, retriable: true },
   REDIS_UNAVAILABLE: { status: 503, retriable: true },
+  /**
+   * An upload job's file is not in object storage (deleted, expired, never written): the job
+   * fails with it (see jobs/job-failure.ts), since reading again cannot find it.
+   */
+  FILE_MISSING: { status: 404, retriable: false },
 });
 
 /** Codes that say the platform, not the event, failed (other packages' codes included). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, test } from 'node:test';
 import { type EventMessage, LOG_CHUNK_KIND, type LogChunk, logChunkId } from '@evh/events';
-import { analyticsKeys as ak, createRedis, jobKeys, type Redis } from '@evh/redis';
+import { analyticsKeys as ak, createRedis, jobKeys, type LiveJobWrite, type Redis } from '@evh/redis';
 import { randomName, testEnv } from '@evh/testing';
 import { createLogChunkHandler } from '../src/jobs/log-chunk-handler.js';
 
@@ -57,7 +57,12 @@ function chunkOf(jobId: string, firstLine: number, projectId: string | null = nu
 test('a chunk applied twice (apply ran, finalize did not) is counted once; the next one adds', async () => {
   const jobId = randomUUID();
   const projectId = randomName('proj');
-  await redis.hset(jobKeys.job(jobId), { status: 'processing', valid: 6, size: 200, bytesRead: 200 });
+  await redis.hset(jobKeys.job(jobId), {
+    status: 'processing',
+    valid: 6,
+    size: 200,
+    bytesRead: 200,
+  } satisfies LiveJobWrite);
   const first = chunkEvent(chunkOf(jobId, 1, projectId));
   await handler(first);
   await handler(first);

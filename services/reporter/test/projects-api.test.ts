@@ -4,7 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import { createJobRecords, createLogQueries, createPool, migrate, type Pool, uploadDayOf } from '@evh/db';
 import { createLogger } from '@evh/lifecycle';
 import { type CredentialCache, createCredentialCache, createFailureThrottle } from '@evh/projects';
-import { createRedis, jobKeys, type Redis } from '@evh/redis';
+import { createRedis, jobKeys, type LiveJobWrite, type Redis } from '@evh/redis';
 import { createMetricsRegistry } from '@evh/telemetry';
 import { createTestDatabase, randomName, type TestDatabase, testEnv, waitFor } from '@evh/testing';
 import type { FastifyInstance } from 'fastify';
@@ -212,7 +212,7 @@ describe('every reporter route, from the route table', () => {
       status: 'queued',
       createdAt: Date.now(),
       percent: 0,
-    });
+    } satisfies LiveJobWrite);
     await createJobRecords(pool).started({
       jobId,
       projectId: a.projectId,

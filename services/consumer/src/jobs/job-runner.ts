@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type InvalidLineRow, isDbUnavailable, LogEntryRows, uploadDayOf } from '@evh/db';
 import type { Message } from '@evh/kafka';
+import { type CodedError, isCodedError } from '@evh/lifecycle';
 import {
   type Anomaly,
   createLogAnalyzer,
@@ -8,11 +9,13 @@ import {
   type LogsConfig,
   type ParsedLine,
 } from '@evh/logs';
+import { jobErrorText } from '@evh/redis';
 import type { ObjectStore } from '@evh/storage';
 import type { Logger } from 'pino';
 import { pickDelay, type WorkRange } from '../crashes/simulated-work.js';
 import { type ChunkBounds, ChunkBuilder } from './chunk-builder.js';
 import type { JobEntries } from './job-entries.js';
+import { fileCheckFailure, fileMissing, jobFailureOf } from './job-failure.js';
 import type { JobStart, JobStore } from './job-store.js';
 import { LineReader } from './line-reader.js';
 
@@ -52,11 +55,8 @@ export type JobOutcome = 'read' | 'completed' | 'failed' | 'skipped' | 'abandone
  * which is after every entry is committed.
  */
 export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOutcome> {
-  const job = await deps.jobs.start(jobId, deps.chunk);
-  if (!job) {
-    deps.logger.warn({ jobId }, 'job record not found; skipped');
-    return 'skipped';
-  }
+  const job = await startJob(jobId, deps);
+  if (!job) return 'skipped';
   if (job.status === 'completed' || job.status === 'failed' || job.readDone) return 'skipped';
 
   let stored: { entriesLine: number; uploadDay: string };
@@ -73,7 +73,7 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
     });
   } catch (err) {
     if (deps.isStopping()) return 'abandoned';
-    if (isDbUnavailable(err)) return fail(deps, jobId, `DB_UNAVAILABLE: ${(err as Error).message}`);
+    if (isDbUnavailable(err)) return fail(deps, jobId, err as CodedError);
     throw err;
   }
 
@@ -84,12 +84,11 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
     if ((await readFromCheckpoint(jobId, job, stored, deps)) === 'abandoned') return 'abandoned';
   } catch (err) {
     if (deps.isStopping()) return 'abandoned';
-    // PostgreSQL was retried for DB_WRITE_TIMEOUT_MS before this: the job fails, coded.
-    if (isDbUnavailable(err)) return fail(deps, jobId, `DB_UNAVAILABLE: ${(err as Error).message}`);
-    const reason = storageFailure(err);
-    // Kafka or Redis: not the file's fault. The job stays processing and is redelivered.
-    if (!reason) throw err;
-    return fail(deps, jobId, reason);
+    // PostgreSQL was retried for DB_WRITE_TIMEOUT_MS before this, storage a few times: the job
+    // fails, coded. Kafka or Redis: not the file's fault; it stays processing and is redelivered.
+    const failure = jobFailureOf(err);
+    if (!failure) throw err;
+    return fail(deps, jobId, failure);
   }
   // PostgreSQL's record has its totals before Redis may call the job completed.
   await deps.entries.read(jobId, await deps.jobs.totals(jobId));
@@ -97,6 +96,20 @@ export async function runJob(jobId: string, deps: JobRunnerDeps): Promise<JobOut
   if (status !== 'completed') return 'read';
   await deps.entries.completed(jobId);
   return 'completed';
+}
+
+/** Starts the job; null (logged) when it has no record to work on. */
+async function startJob(jobId: string, deps: JobRunnerDeps): Promise<JobStart | null> {
+  try {
+    const job = await deps.jobs.start(jobId, deps.chunk);
+    if (!job) deps.logger.warn({ jobId }, 'job record not found; skipped');
+    return job;
+  } catch (err) {
+    // A corrupt record reads the same every time: redelivering the message cannot help.
+    if (!isCodedError(err) || err.code !== 'RECORD_INVALID') throw err;
+    deps.logger.error({ err, jobId }, 'job record corrupt; skipped');
+    return null;
+  }
 }
 
 /** Reads the job's file from its checkpoint to the end, one checkpoint per chunk. */
@@ -230,28 +243,22 @@ function tooLong(analyzer: LogAnalyzer, max: number): ParsedLine {
 }
 
 /** Why the job's file cannot be read (gone, or storage down after retries), or null. */
-async function fileProblem(deps: JobRunnerDeps, key: string): Promise<string | null> {
+async function fileProblem(deps: JobRunnerDeps, key: string): Promise<CodedError | null> {
   try {
     const size = await withStorageRetry(deps, () => deps.store.size(key));
-    return size === null ? `FILE_MISSING: ${key} is not in object storage` : null;
+    return size === null ? fileMissing(key) : null;
   } catch (err) {
-    return `STORAGE_UNAVAILABLE: ${(err as Error).message}`;
+    return fileCheckFailure(key, err);
   }
 }
 
-/** The job-failing reason for a storage error; null for anything else (retried via Kafka). */
-function storageFailure(err: unknown): string | null {
-  const e = err as { code?: string; message?: string };
-  if (e.code === 'OBJECT_NOT_FOUND') return `FILE_MISSING: ${e.message}`;
-  if (e.code === 'STORAGE_UNAVAILABLE') return `STORAGE_UNAVAILABLE: ${e.message}`;
-  return null;
-}
-
-async function fail(deps: JobRunnerDeps, jobId: string, error: string): Promise<JobOutcome> {
-  deps.logger.warn({ jobId, error }, 'job failed');
-  await deps.jobs.fail(jobId, error);
-  // Redis has the failure (the reporter shows it); PostgreSQL may be what failed.
-  await deps.entries.failed(jobId, error).catch((err: unknown) => {
+async function fail(deps: JobRunnerDeps, jobId: string, failure: CodedError): Promise<JobOutcome> {
+  deps.logger.warn({ jobId, code: failure.code, error: failure.message }, 'job failed');
+  await deps.jobs.fail(jobId, failure);
+  // Redis has the failure (the reporter shows it); PostgreSQL may be what failed. Its record
+  // has one text column: the same `CODE: message` the API shows.
+  const text = jobErrorText({ errorCode: failure.code, error: failure.message }) ?? failure.code;
+  await deps.entries.failed(jobId, text).catch((err: unknown) => {
     deps.logger.warn({ err, jobId }, 'the failed job could not be recorded in postgres');
   });
   return 'failed';

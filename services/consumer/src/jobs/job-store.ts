@@ -1,13 +1,22 @@
 import type { Anomaly } from '@evh/logs';
-import { analyticsKeys, jobKeys, type Redis } from '@evh/redis';
+import {
+  analyticsKeys,
+  type JobField,
+  jobKeys,
+  jobRecord,
+  type LiveJob,
+  type LiveJobWrite,
+  type Redis,
+  readRecordFields,
+} from '@evh/redis';
 import { failJobScript, finishReadingScript, startJobScript } from '../redis/job-scripts.js';
 import type { ChunkBounds } from './chunk-builder.js';
 
 export interface JobStart {
   /** The status before this start: `queued` for a new job, `processing` for a resumed one. */
-  status: string;
+  status: LiveJob['status'];
   storageKey: string;
-  format: string;
+  format: LiveJob['format'];
   checkpointOffset: number;
   checkpointLine: number;
   readDone: boolean;
@@ -42,56 +51,49 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
 
   return {
     channel,
-    /** Starts or resumes a job; `bounds` are the chunk bounds of a job that has none yet. */
+    /**
+     * Starts or resumes a job; `bounds` are the chunk bounds of a job that has none yet. Null
+     * when there is no job record (never written, expired, or only a remnant of one).
+     */
     async start(jobId: string, bounds: ChunkBounds): Promise<JobStart | null> {
-      const r = await startJobScript.run(
+      const key = jobKeys.job(jobId);
+      const hash = await startJobScript.run(
         redis,
-        { job: jobKeys.job(jobId) },
+        { job: key },
         { now: now(), channel: channel(jobId), chunkLines: bounds.lines, chunkBytes: bounds.bytes },
       );
-      if (!r) return null;
-      const [
-        status = '',
-        storageKey = '',
-        format = '',
-        offset = '',
-        line = '',
-        readDone = '',
-        projectId = '',
-        fileName = '',
-        chunkLines = '',
-        chunkBytes = '',
-        createdAt = '',
-        size = '',
-      ] = r;
+      const job = hash && jobRecord.parse(hash, key);
+      if (!job) return null;
       return {
-        status,
-        storageKey,
-        format,
-        checkpointOffset: Number(offset || 0),
-        checkpointLine: Number(line || 0),
-        readDone: readDone === '1',
-        projectId: projectId || null,
-        fileName,
-        chunk: { lines: Number(chunkLines) || bounds.lines, bytes: Number(chunkBytes) || bounds.bytes },
-        createdAt: Number(createdAt) || now(),
-        size: Number(size) || 0,
+        status: job.status,
+        storageKey: job.storageKey,
+        format: job.format,
+        checkpointOffset: job.checkpointOffset,
+        checkpointLine: job.checkpointLine,
+        readDone: job.readDone,
+        projectId: job.projectId,
+        fileName: job.fileName,
+        // start-job.lua set them when the job had none: absent only on a script from before.
+        chunk: { lines: job.chunkLines ?? bounds.lines, bytes: job.chunkBytes ?? bounds.bytes },
+        createdAt: job.createdAt,
+        size: job.size,
       };
     },
 
     /** Records a chunk whose event Kafka already has: counts, samples, anomalies, offset. */
     async checkpoint(jobId: string, projectId: string | null, c: Checkpoint): Promise<void> {
       const key = jobKeys.job(jobId);
+      const fields: LiveJobWrite = {
+        checkpointOffset: c.offset,
+        checkpointLine: c.line,
+        bytesRead: c.offset,
+        linesRead: c.line,
+      };
       const tx = redis
         .multi()
-        .hset(key, {
-          checkpointOffset: c.offset,
-          checkpointLine: c.line,
-          bytesRead: c.offset,
-          linesRead: c.line,
-        })
-        .hincrby(key, 'valid', c.valid)
-        .hincrby(key, 'invalid', c.invalid);
+        .hset(key, fields)
+        .hincrby(key, 'valid' satisfies JobField, c.valid)
+        .hincrby(key, 'invalid' satisfies JobField, c.invalid);
       for (const [reason, n] of c.invalidReasons) tx.hincrby(jobKeys.invalidReasons(jobId), reason, n);
       if (c.invalidSamples.length > 0) {
         tx.rpush(jobKeys.invalidSamples(jobId), ...c.invalidSamples.map((s) => JSON.stringify(s)));
@@ -116,8 +118,7 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
 
     /** The job's valid and invalid line counts so far. */
     async totals(jobId: string): Promise<{ valid: number; invalid: number }> {
-      const [valid, invalid] = await redis.hmget(jobKeys.job(jobId), 'valid', 'invalid');
-      return { valid: Number(valid ?? 0), invalid: Number(invalid ?? 0) };
+      return readRecordFields(redis, jobRecord, jobKeys.job(jobId), ['valid', 'invalid']);
     },
 
     async finishReading(jobId: string): Promise<string> {
@@ -128,11 +129,17 @@ export function createJobStore(redis: Redis, options: { keyPrefix: string; now?:
       );
     },
 
-    async fail(jobId: string, error: string): Promise<boolean> {
+    /** Fails the job with the failure's code and message; false when it had already ended. */
+    async fail(jobId: string, failure: { code: string; message: string }): Promise<boolean> {
       return failJobScript.run(
         redis,
         { job: jobKeys.job(jobId) },
-        { error: error.slice(0, 1000), now: now(), channel: channel(jobId) },
+        {
+          errorCode: failure.code,
+          errorMessage: failure.message.slice(0, 1000),
+          now: now(),
+          channel: channel(jobId),
+        },
       );
     },
   };

@@ -1,5 +1,12 @@
 import { type EventMessage, type LogChunk, logChunkSchema } from '@evh/events';
-import { type AnalyticsScope, analyticsKeys as ak, jobKeys, type Redis } from '@evh/redis';
+import {
+  type AnalyticsScope,
+  analyticsKeys as ak,
+  jobKeys,
+  jobRecord,
+  type Redis,
+  readRecordFields,
+} from '@evh/redis';
 import { consumerErrors } from '../errors.js';
 import type { ApplyEvent } from '../pipeline/event-processor.js';
 import { applyLogChunkScript } from '../redis/job-scripts.js';
@@ -66,7 +73,8 @@ export function createLogChunkHandler(deps: {
     if (!deps.onJobCompleted) return;
     const completed =
       result === 'completed' ||
-      (result === 'before' && (await redis.hget(jobKeys.job(c.jobId), 'status')) === 'completed');
+      (result === 'before' &&
+        (await readRecordFields(redis, jobRecord, jobKeys.job(c.jobId), ['status'])).status === 'completed');
     if (completed) await deps.onJobCompleted(c.jobId);
   };
 }

@@ -1,4 +1,4 @@
-import { type AnyLuaScript, defineLuaScript, luaDir } from '@evh/redis';
+import { type AnyLuaScript, defineLuaScript, hashOfPairs, luaDir } from '@evh/redis';
 
 const dir = luaDir(import.meta.url);
 
@@ -26,12 +26,12 @@ export const applyLogLineScript = defineLuaScript(dir, {
   parse: (raw) => Number(raw) === 1,
 });
 
-/** false when there is no such job, else its fields in the order start-job.lua lists them. */
+/** null when there is no such job, else its hash (to be read through jobRecord). */
 export const startJobScript = defineLuaScript(dir, {
   file: 'start-job.lua',
   keys: ['job'],
   argv: ['now', 'channel', 'chunkLines', 'chunkBytes'],
-  parse: (raw) => (raw as string[] | null) ?? null,
+  parse: (raw) => (Array.isArray(raw) ? hashOfPairs(raw) : null),
 });
 
 export const finishReadingScript = defineLuaScript(dir, {
@@ -44,7 +44,7 @@ export const finishReadingScript = defineLuaScript(dir, {
 export const failJobScript = defineLuaScript(dir, {
   file: 'fail-job.lua',
   keys: ['job'],
-  argv: ['error', 'now', 'channel'],
+  argv: ['errorCode', 'errorMessage', 'now', 'channel'],
   parse: (raw) => Number(raw) === 1,
 });
 

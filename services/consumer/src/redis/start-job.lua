@@ -6,19 +6,17 @@
 -- ARGV[2] the job's progress channel
 -- ARGV[3] chunk lines: the most lines a chunk holds, for a job that has no bounds yet
 -- ARGV[4] chunk bytes: the most bytes a chunk holds, likewise
--- returns false when there is no such job, else { status, storageKey, format, checkpointOffset,
---         checkpointLine, readDone, projectId, fileName, chunkLines, chunkBytes, createdAt,
---         size }; status is the one before this call
+-- returns false when there is no such job, else the job's hash as HGETALL gives it (after its
+--         chunk bounds are set, before its status changes): the worker reads it through the
+--         job record's schema, so this script does not pick its fields
 if redis.call('EXISTS', KEYS[1]) == 0 then
   return false
 end
 redis.call('HSETNX', KEYS[1], 'chunkLines', ARGV[3])
 redis.call('HSETNX', KEYS[1], 'chunkBytes', ARGV[4])
-local j = redis.call('HMGET', KEYS[1], 'status', 'storageKey', 'format', 'checkpointOffset',
-  'checkpointLine', 'readDone', 'projectId', 'fileName', 'chunkLines', 'chunkBytes', 'createdAt', 'size')
-if j[1] == 'queued' then
+local job = redis.call('HGETALL', KEYS[1])
+if redis.call('HGET', KEYS[1], 'status') == 'queued' then
   redis.call('HSET', KEYS[1], 'status', 'processing', 'startedAt', ARGV[1])
   redis.call('PUBLISH', ARGV[2], 'started')
 end
-for i = 1, 12 do j[i] = j[i] or '' end
-return j
+return job

@@ -1,5 +1,5 @@
 import type { FileFormat } from '@evh/events';
-import { jobKeys, type Redis } from '@evh/redis';
+import { jobKeys, type LiveJobWrite, type Redis } from '@evh/redis';
 
 export interface NewJob {
   jobId: string;
@@ -16,21 +16,20 @@ export function createJobRegistry(redis: Redis, retentionMs: number) {
   return {
     async create(job: NewJob): Promise<void> {
       const key = jobKeys.job(job.jobId);
-      await redis
-        .multi()
-        .hset(key, {
-          id: job.jobId,
-          fileName: job.fileName,
-          format: job.format,
-          size: job.size,
-          projectId: job.projectId ?? '',
-          storageKey: job.storageKey,
-          status: 'queued',
-          createdAt: job.createdAt,
-          percent: 0,
-        })
-        .pexpire(key, retentionMs)
-        .exec();
+      // Typed by the job record: a field it does not have, or a format or status it does not
+      // allow, does not compile.
+      const fields: LiveJobWrite = {
+        id: job.jobId,
+        fileName: job.fileName,
+        format: job.format,
+        size: job.size,
+        projectId: job.projectId ?? '',
+        storageKey: job.storageKey,
+        status: 'queued',
+        createdAt: job.createdAt,
+        percent: 0,
+      };
+      await redis.multi().hset(key, fields).pexpire(key, retentionMs).exec();
     },
     /** Drops a job that could not be queued. */
     async remove(jobId: string): Promise<void> {

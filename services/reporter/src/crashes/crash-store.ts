@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { type CounterDefinition, CRASH_SERIES, type SeriesResolution, windowStarts } from '@evh/crashes';
 import {
+  type CrashRecord,
   crashKeys as ck,
+  crashRecord,
+  type IssueRecord,
   type IssueSort,
   type IssueStatus,
+  issueRecord,
   issueStatusIndexKeys,
+  type RecordWrite,
   type Redis,
+  readRecord,
 } from '@evh/redis';
 import {
   deleteCounterScript,
@@ -44,31 +50,29 @@ export interface Page<T> {
 
 const MAX_COUNTERS = 100;
 
-function toIssue(h: Record<string, string>): Issue | null {
-  if (!h.number) return null;
+/** The API's issue: the record's fields the API has always shown (not its edit marks). */
+function toIssue(r: IssueRecord): Issue {
+  const { number, title, culprit, severity, status, count, firstSeen, lastSeen, fingerprint } = r;
+  return { number, title, culprit, severity, status, count, firstSeen, lastSeen, fingerprint };
+}
+
+/** The API's crash: the crash as received, placed in its issue. */
+function toCrash(r: CrashRecord): StoredCrash {
   return {
-    number: Number(h.number),
-    title: h.title ?? '',
-    culprit: h.culprit ?? '',
-    severity: h.severity ?? 'error',
-    status: (h.status ?? 'open') as IssueStatus,
-    count: Number(h.count ?? 0),
-    firstSeen: Number(h.firstSeen ?? 0),
-    lastSeen: Number(h.lastSeen ?? 0),
-    fingerprint: h.fingerprint ?? '',
+    ...r.json,
+    eventId: String(r.json.eventId ?? ''),
+    issue: r.issue,
+    eventNumber: r.eventNumber,
+    receivedAt: r.receivedAt,
   };
 }
 
-function toCrash(h: Record<string, string>): StoredCrash | null {
-  if (!h.json) return null;
-  const body = JSON.parse(h.json) as Record<string, unknown>;
-  return {
-    ...body,
-    eventId: String(body.eventId ?? ''),
-    issue: Number(h.issue),
-    eventNumber: Number(h.eventNumber),
-    receivedAt: Number(h.receivedAt),
-  };
+/** A pipeline's HGETALL replies as hashes: a failed reply fails the read, as an await would. */
+function hashes(rows: [Error | null, unknown][]): Record<string, string>[] {
+  return rows.map(([err, h]) => {
+    if (err) throw err;
+    return h as Record<string, string>;
+  });
 }
 
 /** The read side of crash reports, and the few writes the API makes (counters, issue edits). */
@@ -77,19 +81,23 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
     if (ids.length === 0) return [];
     const pipeline = redis.pipeline();
     for (const id of ids) pipeline.hgetall(ck.event(p, id));
-    const rows = (await pipeline.exec()) ?? [];
+    const rows = hashes((await pipeline.exec()) ?? []);
     // A crash past its retention is gone from the store but may linger in an index.
-    return rows
-      .map(([, h]) => toCrash(h as Record<string, string>))
-      .filter((c): c is StoredCrash => c !== null);
+    return rows.flatMap((h, i) => {
+      const crash = crashRecord.parse(h, ck.event(p, ids[i] ?? ''));
+      return crash ? [toCrash(crash)] : [];
+    });
   }
 
   async function issuesByNumbers(p: string, numbers: string[]): Promise<Issue[]> {
     if (numbers.length === 0) return [];
     const pipeline = redis.pipeline();
     for (const n of numbers) pipeline.hgetall(ck.issue(p, Number(n)));
-    const rows = (await pipeline.exec()) ?? [];
-    return rows.map(([, h]) => toIssue(h as Record<string, string>)).filter((i): i is Issue => i !== null);
+    const rows = hashes((await pipeline.exec()) ?? []);
+    return rows.flatMap((h, i) => {
+      const issue = issueRecord.parse(h, ck.issue(p, Number(numbers[i])));
+      return issue ? [toIssue(issue)] : [];
+    });
   }
 
   return {
@@ -172,7 +180,8 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
     },
 
     async getIssue(p: string, n: number): Promise<Issue | null> {
-      return toIssue(await redis.hgetall(ck.issue(p, n)));
+      const issue = await readRecord(redis, issueRecord, ck.issue(p, n));
+      return issue && toIssue(issue);
     },
 
     /** false when the issue does not exist. */
@@ -192,7 +201,8 @@ export function createCrashStore(redis: Redis, now: () => number = Date.now) {
       if (patch.title !== undefined) {
         // HSET XX semantics: only an existing issue gets a title.
         if ((await redis.exists(ck.issue(p, n))) === 0) return false;
-        await redis.hset(ck.issue(p, n), 'title', patch.title, 'titleEdited', '1');
+        const edit: RecordWrite<typeof issueRecord> = { title: patch.title, titleEdited: 1 };
+        await redis.hset(ck.issue(p, n), edit);
       }
       return true;
     },

@@ -1,33 +1,42 @@
 import type { JobRecord, JobRecords } from '@evh/db';
-import type { FileFormat, JobStatus, JobView } from '@evh/events';
+import type { FileFormat, JobView } from '@evh/events';
 import { peakHours } from '@evh/logs';
-import { type AnalyticsScope, analyticsKeys as ak, jobKeys, type Redis } from '@evh/redis';
+import {
+  type AnalyticsScope,
+  analyticsKeys as ak,
+  jobErrorText,
+  jobKeys,
+  jobRecord,
+  type LiveJob,
+  type Redis,
+  readRecord,
+} from '@evh/redis';
 
-const iso = (ms: string | undefined) => (ms ? new Date(Number(ms)).toISOString() : null);
+const iso = (ms: number | undefined) => (ms === undefined ? null : new Date(ms).toISOString());
 const n = (v: string | undefined) => Number(v ?? 0);
 const byName = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
-export function toJobView(h: Record<string, string>): JobView | null {
-  if (!h.id) return null;
-  const status = (h.status ?? 'queued') as JobStatus;
+/** A job as the API shows it, from its live record in Redis (parsed by jobRecord). */
+export function toJobView(job: LiveJob): JobView {
   return {
-    job_id: h.id,
-    file_name: h.fileName ?? '',
-    format: (h.format ?? 'payment-log') as FileFormat,
-    project_id: h.projectId || null,
-    size: n(h.size),
-    status,
-    created_at: iso(h.createdAt) ?? '',
-    started_at: iso(h.startedAt),
-    finished_at: iso(h.finishedAt),
-    error: h.error ?? null,
+    job_id: job.id,
+    file_name: job.fileName,
+    format: job.format,
+    project_id: job.projectId,
+    size: job.size,
+    status: job.status,
+    created_at: new Date(job.createdAt).toISOString(),
+    started_at: iso(job.startedAt),
+    finished_at: iso(job.finishedAt),
+    // The code has a field of its own in Redis; the API keeps the `CODE: message` it had.
+    error: jobErrorText(job),
     progress: {
-      percent: status === 'completed' ? 100 : n(h.percent),
-      bytes_read: n(h.bytesRead),
-      lines_read: n(h.linesRead),
-      valid: n(h.valid),
-      invalid: n(h.invalid),
-      processed: n(h.processed),
+      percent: job.status === 'completed' ? 100 : job.percent,
+      bytes_read: job.bytesRead,
+      lines_read: job.linesRead,
+      valid: job.valid,
+      invalid: job.invalid,
+      processed: job.processed,
     },
   };
 }
@@ -88,19 +97,20 @@ export function createJobReader(redis: Redis, records?: JobRecords) {
 
   return {
     async job(jobId: string): Promise<JobView | null> {
-      const live = toJobView(await redis.hgetall(jobKeys.job(jobId)));
-      if (live || !records) return live;
+      const job = await readRecord(redis, jobRecord, jobKeys.job(jobId));
+      if (job) return toJobView(job);
+      if (!records) return null;
       const record = await records.get(jobId);
       return record ? recordJobView(record) : null;
     },
     async jobSummary(jobId: string) {
       const [job, reasons, samples] = await Promise.all([
-        redis.hgetall(jobKeys.job(jobId)),
+        readRecord(redis, jobRecord, jobKeys.job(jobId)),
         redis.hgetall(jobKeys.invalidReasons(jobId)),
         redis.lrange(jobKeys.invalidSamples(jobId), 0, -1),
       ]);
+      if (!job) return null;
       const view = toJobView(job);
-      if (!view) return null;
       return {
         job_id: jobId,
         status: view.status,

@@ -1,7 +1,7 @@
 import { eventIdSchema } from '@evh/events';
 import { parseInput, routeDoc } from '@evh/http';
 import type { GroupLag } from '@evh/kafka';
-import { pipelineKeys as k, type Redis } from '@evh/redis';
+import { deadLetterRecord, eventRecord, pipelineKeys as k, type Redis, readRecord } from '@evh/redis';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { DlqReplayer } from '../pipeline/dlq-replayer.js';
@@ -39,25 +39,6 @@ const bulkReplayBody = z
   })
   .strict();
 
-const INT_FIELDS = new Set([
-  'processedAt',
-  'loggedAt',
-  'readAt',
-  'startedAt',
-  'attempts',
-  'seq',
-  'queuedAt',
-  'replays',
-  'replayedAt',
-  'replayProcessedAt',
-]);
-
-function typed(hash: Record<string, string>): Record<string, string | number> {
-  const out: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(hash)) out[key] = INT_FIELDS.has(key) ? Number(value) : value;
-  return out;
-}
-
 /** Read side of the event pipeline: one event's final state, the counters, the DLQ. */
 export function registerPipelineRoutes(app: FastifyInstance, deps: PipelineRoutesDeps): void {
   const { redis, replayer } = deps;
@@ -70,14 +51,15 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: PipelineRoute
     },
     async (request, reply) => {
       const { eventId } = parseInput(eventParams, request.params);
-      const hash = await redis.hgetall(k.event(eventId));
-      if (Object.keys(hash).length === 0) {
+      // The record's fields as stored, numbers as numbers (eventRecord has no defaults).
+      const event = await readRecord(redis, eventRecord, k.event(eventId));
+      if (!event) {
         return reply.code(404).send({
           code: 'EVENT_NOT_FOUND',
           message: `event ${eventId} is not finalized (unknown, buffered or in progress)`,
         });
       }
-      return { eventId, ...typed(hash) };
+      return { eventId, ...event };
     },
   );
 
@@ -99,10 +81,11 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: PipelineRoute
     async (request) => {
       const { limit } = parseInput(dlqQuery, request.query, 'query');
       const ids = await redis.lrange(k.dlqList(), -limit, -1);
-      const entries = await Promise.all(ids.map((id) => redis.hgetall(k.dlq(id))));
+      const entries = await Promise.all(ids.map((id) => readRecord(redis, deadLetterRecord, k.dlq(id))));
       return {
         total: await redis.llen(k.dlqList()),
-        items: ids.map((id, i) => ({ eventId: id, ...typed(entries[i] ?? {}) })).reverse(),
+        // A letter past its retention is still listed, by its id alone.
+        items: ids.map((id, i) => ({ eventId: id, ...(entries[i] ?? {}) })).reverse(),
       };
     },
   );

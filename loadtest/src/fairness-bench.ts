@@ -7,10 +7,9 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { minuteOf, quotaKeys, serializeQuota } from '@evh/quota';
 import { crashKeys, pipelineKeys } from '@evh/redis';
-import { tempDir, waitFor } from '@evh/testing';
+import { repoRoot, tempDir, waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { type BenchStack, benchStack } from './bench-stack.js';
 import { percentile } from './process-stats.js';
@@ -72,7 +71,7 @@ async function sendB(url: string, projectId: string): Promise<Sent[]> {
 async function floodA(url: string, projectId: string) {
   const summaryFile = join(tempDir('evh-flood-'), 'summary.json');
   const k6 = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/k6');
-  const script = fileURLToPath(new URL('../../k6/project-flood.js', import.meta.url));
+  const script = join(repoRoot, 'loadtest/k6/project-flood.js');
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(k6, ['run', '--quiet', '--summary-export', summaryFile, script], {
       env: {

@@ -64,8 +64,8 @@ test: test-install build lint
 	bash tests/run.sh
 
 # Rewrites the committed generated files (OpenAPI documents, the chart's CRD and controller RBAC,
-# the console's bundle) from
-# the code; the tests fail when a committed copy differs from what the code generates.
+# the console's bundle) from the code; the tests fail when a committed copy differs from what
+# the code generates.
 generate: install build
 	UPDATE_GENERATED=1 TEST_FILTER='openapi|crd|console-bundle' bash tests/run.sh
 
@@ -86,8 +86,9 @@ clean:
 
 .PHONY: quotas-local quotas-local-down
 # Project quotas where there is no cluster: the toolchain's API server (tests/infra/kube.sh),
-# the ProjectQuota CRD (its one copy is the chart's) and the samples. Then `eval "$$(bash tests/infra/kube.sh env)"` and
-# `make down up`: the controller started with that KUBECONFIG reconciles them.
+# the ProjectQuota CRD (its one copy is the chart's) and the samples. Then
+# `eval "$$(bash tests/infra/kube.sh env)"` and `make down up`: the controller started with that
+# KUBECONFIG reconciles them.
 quotas-local:
 	bash tests/infra/kube.sh start >/dev/null
 	bash manifests/apply-local.sh manifests/samples/namespace.yaml \

@@ -22,7 +22,6 @@ const TIMEOUT_MS = Number(process.env.DRAIN_TIMEOUT_S ?? 300) * 1000;
 const PRODUCE_CHUNK = 5_000;
 const KINDS: DrainKind[] = ['ours', 'baseline', 'raw'];
 
-
 function line(r: DrainRunResult): string {
   const extra = r.finalizedS === undefined ? '' : `, all processed after ${r.finalizedS.toFixed(2)} s`;
   const order = r.order

@@ -22,13 +22,7 @@ async function main() {
   const cpu0 = cpuSeconds(pid);
   const run = spawnSync(
     k6,
-    [
-      'run',
-      '--quiet',
-      '--summary-export',
-      summaryFile,
-      join(repoRoot, 'loadtest/k6/single-events.js'),
-    ],
+    ['run', '--quiet', '--summary-export', summaryFile, join(repoRoot, 'loadtest/k6/single-events.js')],
     {
       env: {
         ...process.env,

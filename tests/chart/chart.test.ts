@@ -8,7 +8,7 @@ test('helm lint passes', () => {
   assert.match(helm(['lint', chart]), /0 chart\(s\) failed/);
 });
 
-test('the controller\'s generated RBAC names this release\'s Lease, consumer and namespace', () => {
+test("the controller's generated RBAC names this release's Lease, consumer and namespace", () => {
   // The one copy is templates/controller-rbac.yaml, generated from the controller's permission
   // table (services/controller/test/crd.test.ts checks it; rbac.test.ts runs the controller
   // under it): here, that helm fills in the release's names.
@@ -25,9 +25,15 @@ test('the controller\'s generated RBAC names this release\'s Lease, consumer and
     'RoleBinding',
     'evh-controller',
   );
-  assert.deepEqual(binding?.subjects, [{ kind: 'ServiceAccount', name: 'evh-controller', namespace: 'evh-rbac' }]);
+  assert.deepEqual(binding?.subjects, [
+    { kind: 'ServiceAccount', name: 'evh-controller', namespace: 'evh-rbac' },
+  ]);
   for (const o of objects.filter((x) => x.metadata?.name === 'evh-controller')) {
-    assert.equal(o.metadata?.labels?.['app.kubernetes.io/instance'], 'evh', `${o.kind} has the chart's labels`);
+    assert.equal(
+      o.metadata?.labels?.['app.kubernetes.io/instance'],
+      'evh',
+      `${o.kind} has the chart's labels`,
+    );
   }
 });
 

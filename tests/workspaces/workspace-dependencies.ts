@@ -50,7 +50,9 @@ function sourceFiles(dir: string): string[] {
 const IMPORT = /(?:from|import\()\s*['"](@evh\/[a-z0-9-]+)/g;
 
 function importedPackages(dir: string, self: string | undefined): string[] {
-  const names = sourceFiles(dir).flatMap((f) => [...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => m[1]));
+  const names = sourceFiles(dir).flatMap((f) =>
+    [...readFileSync(f, 'utf8').matchAll(IMPORT)].map((m) => m[1]),
+  );
   return [...new Set(names)].filter((n): n is string => n !== undefined && n !== self).sort();
 }
 

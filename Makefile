@@ -63,8 +63,9 @@ status:
 test: test-install build lint
 	bash tests/run.sh
 
-# Rewrites the committed generated files (OpenAPI documents, CRDs, the console's bundle) from
-# the code; the tests fail when a committed copy differs from what the code generates.
+# Rewrites the committed generated files (OpenAPI documents, the chart's CRD and controller RBAC,
+# the console's bundle) from the code; the tests fail when a committed copy differs from what
+# the code generates.
 generate: install build
 	UPDATE_GENERATED=1 TEST_FILTER='openapi|crd|console-bundle' bash tests/run.sh
 
@@ -85,12 +86,13 @@ clean:
 
 .PHONY: quotas-local quotas-local-down
 # Project quotas where there is no cluster: the toolchain's API server (tests/infra/kube.sh),
-# the ProjectQuota CRD and the samples. Then `eval "$$(bash tests/infra/kube.sh env)"` and
-# `make down up`: the controller started with that KUBECONFIG reconciles them.
+# the ProjectQuota CRD (its one copy is the chart's) and the samples. Then
+# `eval "$$(bash tests/infra/kube.sh env)"` and `make down up`: the controller started with that
+# KUBECONFIG reconciles them.
 quotas-local:
 	bash tests/infra/kube.sh start >/dev/null
 	bash manifests/apply-local.sh manifests/samples/namespace.yaml \
-	  manifests/crds/projectquotas.eventhorizon.io.yaml manifests/samples/projectquota-*.yaml
+	  charts/event-horizon/crds/projectquotas.eventhorizon.io.yaml manifests/samples/projectquota-*.yaml
 	@echo 'next: eval "$$(bash tests/infra/kube.sh env)" && make down up'
 
 quotas-local-down:

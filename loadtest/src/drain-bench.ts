@@ -4,10 +4,9 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createKafka, Partitioners } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
-import { testEnv } from '@evh/testing';
+import { repoRoot, testEnv } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { type ProfileSummary, profileTable } from './drain-cpu-profile.js';
 import { type DrainMessage, drainMessages, eventsPerUser } from './drain-messages.js';
@@ -22,8 +21,6 @@ const TIMEOUT_MS = Number(process.env.DRAIN_TIMEOUT_S ?? 300) * 1000;
 /** One produce request at a time keeps each user's events in order on its partition. */
 const PRODUCE_CHUNK = 5_000;
 const KINDS: DrainKind[] = ['ours', 'baseline', 'raw'];
-
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url)).replace(/\/$/, '');
 
 function line(r: DrainRunResult): string {
   const extra = r.finalizedS === undefined ? '' : `, all processed after ${r.finalizedS.toFixed(2)} s`;

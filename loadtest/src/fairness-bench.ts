@@ -9,17 +9,17 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { consumerLag } from '@evh/kafka';
 import { minuteOf, quotaKeys, serializeQuota } from '@evh/quota';
 import { crashKeys, pipelineKeys } from '@evh/redis';
-import { tempDir, waitFor } from '@evh/testing';
+import { repoRoot, tempDir, waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { type BenchStack, benchStack, pidOf } from './bench-stack.js';
+import { type CpuMeter, cpuMeter } from './cpu-meter.js';
 import { formatSpread } from './drain-stats.js';
 import { STAGE_NAMES, STAGES, type Stamps, tailAndTypical } from './fairness-stages.js';
 import { FAIRNESS_GOAL, fairnessVerdict } from './fairness-verdict.js';
-import { cpuSeconds, percentile } from './process-stats.js';
+import { percentile } from './process-stats.js';
 
 const QUOTA = 100; // events/s for each project
 const B_RATE = 20; // B's steady rate, events/s
@@ -77,7 +77,7 @@ async function sendB(url: string, projectId: string): Promise<Sent[]> {
 async function floodA(url: string, projectId: string, cpu: CpuMeter) {
   const summaryFile = join(tempDir('evh-flood-'), 'summary.json');
   const k6 = join(process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon'), 'tools/bin/k6');
-  const script = fileURLToPath(new URL('../../k6/project-flood.js', import.meta.url));
+  const script = join(repoRoot, 'loadtest/k6/project-flood.js');
   const code = await new Promise<number | null>((resolve) => {
     // k6 stands for A's remote clients, whose CPU is not the platform's: it runs at a lower
     // priority, so that what it costs the two cores does not count as the platform's own.
@@ -98,7 +98,7 @@ async function floodA(url: string, projectId: string, cpu: CpuMeter) {
       process.stderr.write(`bench: k6 did not start (${k6}): ${err.message}\n`);
       resolve(null);
     });
-    if (child.pid !== undefined) cpu.watch('k6', child.pid);
+    if (child.pid !== undefined) cpu.watch('k6', child.pid, true);
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`k6 exited with ${code}`);
@@ -124,52 +124,6 @@ async function floodStarted(stack: BenchStack, projectId: string): Promise<void>
     },
     { timeoutMs: 30_000, intervalMs: 10 },
   );
-}
-
-/**
- * CPU seconds each process used during a phase, read from /proc every half second (k6 exits
- * at the end of its flood, so its last reading is kept).
- */
-interface CpuMeter {
-  watch(name: string, pid: number): void;
-  /** CPU seconds per process since the meter started, and the phase's wall time. */
-  stop(): { wallS: number; cpuS: Record<string, number> };
-}
-
-function cpuMeter(pids: Record<string, number>): CpuMeter {
-  const first = new Map<string, number>();
-  const last = new Map<string, number>();
-  const watched = new Map<string, number>();
-  const started = performance.now();
-  const read = () => {
-    for (const [name, pid] of watched) {
-      try {
-        const s = cpuSeconds(pid);
-        if (!first.has(name)) first.set(name, s);
-        last.set(name, s);
-      } catch {
-        // Exited: its last reading stands.
-      }
-    }
-  };
-  const meter: CpuMeter = {
-    watch(name, pid) {
-      watched.set(name, pid);
-      // A process started by the phase counts from zero.
-      if (name === 'k6') first.set(name, 0);
-      read();
-    },
-    stop() {
-      clearInterval(timer);
-      read();
-      const cpuS: Record<string, number> = {};
-      for (const [name, v] of last) cpuS[name] = v - (first.get(name) ?? v);
-      return { wallS: (performance.now() - started) / 1000, cpuS };
-    },
-  };
-  for (const [name, pid] of Object.entries(pids)) meter.watch(name, pid);
-  const timer = setInterval(read, 500);
-  return meter;
 }
 
 /** Waits until B's crashes are all processed; returns their stamps. */

@@ -5,7 +5,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from '@evh/testing';
+import { repoRoot, tempDir } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { benchStack, pidOf } from './bench-stack.js';
 import { cpuSeconds, peakRssMb } from './process-stats.js';
@@ -22,13 +22,7 @@ async function main() {
   const cpu0 = cpuSeconds(pid);
   const run = spawnSync(
     k6,
-    [
-      'run',
-      '--quiet',
-      '--summary-export',
-      summaryFile,
-      new URL('../../k6/single-events.js', import.meta.url).pathname,
-    ],
+    ['run', '--quiet', '--summary-export', summaryFile, join(repoRoot, 'loadtest/k6/single-events.js')],
     {
       env: {
         ...process.env,

@@ -6,11 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { homedir, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { repoRoot } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const REPORT_FILE = process.env.BENCH_REPORT_FILE ?? 'docs/benchmarks.md';
 const RUN_DIR = resolve(repoRoot, process.env.BENCH_RUN_DIR ?? '.run/bench', 'kube-test');
 const CACHE = process.env.EVH_CACHE ?? join(homedir(), '.cache/event-horizon');

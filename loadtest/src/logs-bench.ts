@@ -7,8 +7,8 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { peakRssMb } from './process-stats.js';
 
@@ -17,7 +17,6 @@ const WORKERS = process.env.BENCH_LOG_WORKERS;
 /** Where the section goes; a trial run can point it away from docs/benchmarks.md. */
 const REPORT_FILE = process.env.BENCH_REPORT_FILE ?? 'docs/benchmarks.md';
 const RSS_CAP_MB = 500;
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const cli = join(repoRoot, 'packages/cli/dist/src/main.js');
 
 /** mulberry32: small, fast, and the same sequence on every machine for a given seed. */

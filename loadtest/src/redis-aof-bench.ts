@@ -12,14 +12,12 @@
 import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
 import { createRedis, defineScripts, pipelineKeys as k, type Redis, readLuaScript } from '@evh/redis';
-import { randomName } from '@evh/testing';
+import { randomName, repoRoot } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { cpuSeconds, percentile } from './process-stats.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const REPORT_FILE = process.env.BENCH_REPORT_FILE ?? 'docs/benchmarks.md';
 const RUN_DIR = resolve(repoRoot, process.env.BENCH_RUN_DIR ?? '.run/bench');
 /** Three consecutive ports from here, one per configuration. */

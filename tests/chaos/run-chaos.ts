@@ -2,8 +2,8 @@
 // missed the goal (0 lost, 0 duplicated, 0 5xx, 0 crashed processes).
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { repoRoot } from '@evh/testing';
 import { startChaosStack } from './chaos-stack.js';
 import { reliabilityReport } from './reliability-report.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
@@ -11,7 +11,7 @@ import { fullSize, redisWithoutPersistence, scenarios, shortSize } from './scena
 
 const size = process.env.CHAOS_SIZE === 'short' ? shortSize : fullSize;
 const only = process.env.CHAOS_SCENARIOS?.split(',').filter(Boolean);
-const out = resolve(dirname(fileURLToPath(import.meta.url)), '../../../docs/reliability.md');
+const out = join(repoRoot, 'docs/reliability.md');
 
 const stack = await startChaosStack();
 const results: ScenarioResult[] = [];

@@ -1,9 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
-import { waitFor } from '@evh/testing';
+import { basename, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { repoRoot, waitFor } from '@evh/testing';
 import type { PipelineFixture } from '../pipeline/pipeline-fixture.js';
 
-export const SAMPLE = new URL('../../../../shared/data/payments-example_input.txt', import.meta.url);
+/** The shared sample of payment lines, beside the repository (../shared/data). */
+export const SAMPLE = pathToFileURL(join(repoRoot, '../shared/data/payments-example_input.txt'));
 
 /** Uploads a file's bytes through the real ingest, as a browser or curl would. */
 export async function uploadFile(

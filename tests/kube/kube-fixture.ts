@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { createRedis, type Redis } from '@evh/redis';
+import { repoRoot } from '@evh/testing';
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read whatever JSON the service answered.
 type Json = any;
@@ -15,8 +15,8 @@ const bin = join(
 export const namespace = required('EVH_KUBE_NAMESPACE');
 export const release = process.env.EVH_KUBE_RELEASE ?? 'evh';
 export const mode = process.env.EVH_KUBE_MODE ?? 'full';
-/** The repository (this file runs from tests/dist/kube). */
-export const root = fileURLToPath(new URL('../../../', import.meta.url));
+/** The repository. */
+export const root = repoRoot;
 
 function required(name: string): string {
   const value = process.env[name];

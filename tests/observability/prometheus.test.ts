@@ -48,7 +48,7 @@ async function kube(): Promise<{ kc: KubeConfig; namespace: string; kubeconfig: 
   kc.loadFromFile(kubeconfig);
   // The controller watches ProjectQuotas: the CRD must be served (another test may have installed it).
   const crd = loadYaml<V1CustomResourceDefinition>(
-    readFileSync(join(repoRoot, 'manifests/crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
+    readFileSync(join(repoRoot, 'charts/event-horizon/crds/projectquotas.eventhorizon.io.yaml'), 'utf8'),
   );
   await kc
     .makeApiClient(ApiextensionsV1Api)

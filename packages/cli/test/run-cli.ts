@@ -1,10 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { waitFor } from '@evh/testing';
+import { resolve } from 'node:path';
+import { repoRoot, waitFor } from '@evh/testing';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 /** The compiled CLI, run as a user runs it: its own process. */
 export const cliPath = resolve(repoRoot, 'packages/cli/dist/src/main.js');
 export const samplePath = resolve(repoRoot, '../shared/data/payments-example_input.txt');

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { findPackageRoot } from '@evh/paths';
 import type { Pool, PoolClient } from './create-pool.js';
 import { dbErrors, toDbError } from './db-errors.js';
 
 /** The package's migrations: `NNNN_name.sql`, applied in the order of their number (beside the sources, where the image takes files other than TypeScript). */
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../src/migrations/', import.meta.url));
+export const MIGRATIONS_DIR = join(findPackageRoot(import.meta.url), 'src', 'migrations');
 
 // Any constant shared by every migrator of this schema: pg_advisory_lock takes a bigint.
 const MIGRATION_LOCK = 7_200_019;

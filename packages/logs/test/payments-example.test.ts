@@ -3,12 +3,11 @@
 // parser and the accumulator are checked against something that does not share their code.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { repoRoot } from '@evh/testing';
 import { createLogAnalyzer, resolveLogsConfig } from '../src/index.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
 const samplePath = resolve(repoRoot, '../shared/data/payments-example_input.txt');
 const text = readFileSync(samplePath, 'utf8');
 const lines = text.split('\n');

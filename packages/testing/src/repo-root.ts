@@ -1,5 +1,4 @@
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { findRepoRoot } from '@evh/paths';
 
-/** The repository's root, from this package's compiled location (packages/testing/dist/src). */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../../..');
+/** The repository's root (where the package.json declaring the workspaces is). */
+export const repoRoot = findRepoRoot(import.meta.url);

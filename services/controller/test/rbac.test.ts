@@ -10,6 +10,7 @@ import {
   CoreV1Api,
   EventsV1Api,
   KubeConfig,
+  loadAllYaml,
   PatchStrategy,
   RbacAuthorizationV1Api,
   setHeaderOptions,
@@ -25,16 +26,16 @@ import {
   installCrd,
   metricValue,
   quotaApi,
-  readManifest,
   readyOf,
   replicasOf,
   serviceAccountKubeconfig,
   statusOf,
 } from './kube-fixture.js';
-import { RBAC_FILE } from './manifest-files.js';
+import { renderChartRbac } from './manifest-files.js';
 
-// The controller runs as the ServiceAccount of manifests/rbac/controller.yaml, with a token
-// from the TokenRequest API, under exactly the generated Role.
+// The controller runs as the ServiceAccount of the chart's generated RBAC (release evh, as helm
+// renders it into the test's namespace), with a token from the TokenRequest API, under exactly
+// that Role.
 let admin: KubeConfig;
 let namespace: string;
 let controller: ServiceProcess | undefined;
@@ -47,21 +48,18 @@ before(async () => {
   admin = adminConfig();
   await installCrd(admin);
   namespace = await createNamespace(admin, 'rbac');
-  const [sa, r, binding] = readManifest(RBAC_FILE) as [V1ServiceAccount, V1Role, V1RoleBinding];
+  const [sa, r, binding] = loadAllYaml(renderChartRbac(namespace)) as [
+    V1ServiceAccount,
+    V1Role,
+    V1RoleBinding,
+  ];
   role = r;
-  const inNamespace = <T extends { metadata?: object }>(o: T): T => ({
-    ...o,
-    metadata: { ...o.metadata, namespace },
-  });
-  await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace, body: inNamespace(sa) });
+  await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccount({ namespace, body: sa });
   const rbac = admin.makeApiClient(RbacAuthorizationV1Api);
   // First a Role without the ProjectQuota watch: the controller must survive that, then recover.
-  const partial = { ...inNamespace(role), rules: role.rules?.filter((x) => !x.verbs.includes('watch')) };
+  const partial = { ...role, rules: role.rules?.filter((x) => !x.verbs.includes('watch')) };
   await rbac.createNamespacedRole({ namespace, body: partial });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: { ...inNamespace(binding), subjects: binding.subjects?.map((s) => ({ ...s, namespace })) },
-  });
+  await rbac.createNamespacedRoleBinding({ namespace, body: binding });
   await createDeployment(admin, namespace, 'evh-consumer', 1);
   await createDeployment(admin, namespace, 'something-else', 1);
   const file = await serviceAccountKubeconfig(admin, namespace, sa.metadata?.name as string);
@@ -118,7 +116,7 @@ describe('the controller under its least-privilege Role', () => {
     await admin.makeApiClient(RbacAuthorizationV1Api).replaceNamespacedRole({
       name: role.metadata?.name as string,
       namespace,
-      body: { ...role, metadata: { ...role.metadata, namespace } },
+      body: role,
     });
     const ready = await waitFor('Ready under the full Role', () => readyOf(admin, namespace, 'web'), {
       timeoutMs: 45_000,

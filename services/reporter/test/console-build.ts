@@ -1,7 +1,9 @@
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { findPackageRoot } from '@evh/paths';
 import { build } from 'esbuild';
 
-const root = new URL('../../console/', import.meta.url);
+/** The console's TypeScript project, services/reporter/console. */
+const root = join(findPackageRoot(import.meta.url), 'console');
 
 /**
  * The console's bundle as esbuild makes it from services/reporter/console/src: app.js and
@@ -10,7 +12,7 @@ const root = new URL('../../console/', import.meta.url);
  */
 export async function buildConsole(): Promise<{ js: string; css: string }> {
   const result = await build({
-    entryPoints: [fileURLToPath(new URL('src/main.tsx', root))],
+    entryPoints: [join(root, 'src', 'main.tsx')],
     bundle: true,
     minify: true,
     format: 'esm',

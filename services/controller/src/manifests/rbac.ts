@@ -16,13 +16,6 @@ export interface RbacNames {
   consumerDeployment: string;
 }
 
-export const defaultRbacNames: RbacNames = {
-  namespace: 'event-horizon',
-  serviceAccount: 'evh-controller',
-  leaseName: 'evh-controller',
-  consumerDeployment: 'evh-consumer',
-};
-
 /**
  * Exactly the calls the controller makes, so the Role generated from this table is least
  * privilege by construction; a new API call without a line here fails under the Role in the
@@ -67,12 +60,8 @@ export function controllerPermissions(names: RbacNames): Permission[] {
 }
 
 /** ServiceAccount, Role and RoleBinding of the controller, in its namespace only. */
-export function controllerRbac(names: RbacNames = defaultRbacNames) {
-  const metadata = {
-    name: names.serviceAccount,
-    namespace: names.namespace,
-    labels: { 'app.kubernetes.io/name': 'evh-controller' },
-  };
+export function controllerRbac(names: RbacNames, labels: Record<string, string>) {
+  const metadata = { name: names.serviceAccount, namespace: names.namespace, labels };
   return [
     { apiVersion: 'v1', kind: 'ServiceAccount', metadata },
     {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { findPackageRoot } from '@evh/paths';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The console's files: index.html written by hand, app.js and app.css built by esbuild (ADR 0014). */
-const dir = new URL('../../../src/web/console/', import.meta.url);
+const dir = join(findPackageRoot(import.meta.url), 'src', 'web', 'console');
 
 interface Asset {
   type: string;
@@ -29,11 +31,11 @@ function asset(type: string, body: string | Buffer): Asset {
 export function consoleAssets(ingestUrl: string): Record<string, Asset> {
   // An attribute value, escaped: the console reads it from the body's dataset.
   const escaped = ingestUrl.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  const page = readFileSync(new URL('index.html', dir), 'utf8').replace('__INGEST_URL__', escaped);
+  const page = readFileSync(join(dir, 'index.html'), 'utf8').replace('__INGEST_URL__', escaped);
   return {
     '/': asset('text/html; charset=utf-8', page),
-    '/console/app.js': asset('text/javascript; charset=utf-8', readFileSync(new URL('app.js', dir))),
-    '/console/app.css': asset('text/css; charset=utf-8', readFileSync(new URL('app.css', dir))),
+    '/console/app.js': asset('text/javascript; charset=utf-8', readFileSync(join(dir, 'app.js'))),
+    '/console/app.css': asset('text/css; charset=utf-8', readFileSync(join(dir, 'app.css'))),
   };
 }
 

@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createKafka, Partitioners } from '@evh/kafka';
+import { createKafka, Partitioners } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { testEnv } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
 import {

@@ -2,14 +2,7 @@
 // everything in reverse order on SIGTERM. The only impure file of the service.
 import { CONSUMER_GROUP, platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
-import {
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-  partitionOf,
-  startBrokerProbe,
-} from '@evh/kafka';
+import { createBatchingProducer, createKafkaClient, partitionOf, startBrokerProbe } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { createQuotaCache } from '@evh/quota';
@@ -46,14 +39,13 @@ async function main(): Promise<void> {
   await credentials.start();
   shutdown.register('credential-cache', () => credentials.stop());
 
-  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaClient({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, platformTopics(config));
+  await admin.ensureTopics(platformTopics(config));
   // The partition counts name each producer span's partition (the default partitioner's pick).
-  const { topics } = await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC, config.JOBS_TOPIC] });
-  const partitionsOf = (topic: string) =>
-    topics.find((t) => t.name === topic)?.partitions.length ?? config.EVENTS_PARTITIONS;
+  const counts = await admin.partitionCounts([config.EVENTS_TOPIC, config.JOBS_TOPIC]);
+  const partitionsOf = (topic: string) => counts.get(topic) ?? config.EVENTS_PARTITIONS;
   const eventPartitions = partitionsOf(config.EVENTS_TOPIC);
   const jobPartitions = partitionsOf(config.JOBS_TOPIC);
   await admin.disconnect();
@@ -63,10 +55,7 @@ async function main(): Promise<void> {
   const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
   const redisProbe = await startRedisProbe(redis, config, shutdown);
 
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = kafka.producer();
   await producer.connect();
   shutdown.register('kafka-producer', () => producer.disconnect());
   const batching = createBatchingProducer(producer, {

@@ -5,13 +5,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { EventMessage } from '@evh/events';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer } from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import {
   type CreatedProject,
@@ -91,7 +86,11 @@ before(async () => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 2, maxBatchMessages: 1000, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producerFrom(producer), {
+    lingerMs: 2,
+    maxBatchMessages: 1000,
+    sendTimeoutMs: 5000,
+  });
   closers.push(() => batching.close());
   redis = createRedis({ url: env.redisUrl, keyPrefix: `${randomName('ia')}:`, name: 'ingest-auth' });
   await redis.connect();

@@ -4,14 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  type Kafka,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer } from '@evh/kafka';
+import { createKafka, ensureTopics, type Kafka, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, pipelineKeys, type Redis } from '@evh/redis';
@@ -72,7 +66,7 @@ before(async () => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, {
+  batching = createBatchingProducer(producerFrom(producer), {
     lingerMs: 2,
     maxBatchMessages: 1000,
     sendTimeoutMs: 5000,
@@ -264,7 +258,7 @@ describe('Kafka unavailable', () => {
       config: { retry: { retries: 0 }, connectionTimeout: 200 },
     });
     const producer = dead.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    batching = createBatchingProducer(producer, {
+    batching = createBatchingProducer(producerFrom(producer), {
       lingerMs: 1,
       maxBatchMessages: 10,
       sendTimeoutMs: 1500,

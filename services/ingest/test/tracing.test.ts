@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createBatchingProducer } from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis } from '@evh/redis';
@@ -40,7 +41,7 @@ test('a request is a server span, and its Kafka message carries the trace to the
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  const batching = createBatchingProducer(producer, {
+  const batching = createBatchingProducer(producerFrom(producer), {
     lingerMs: 1,
     maxBatchMessages: 10,
     sendTimeoutMs: 5000,

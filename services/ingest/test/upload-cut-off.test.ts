@@ -3,13 +3,8 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer } from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, type Redis } from '@evh/redis';
@@ -101,7 +96,11 @@ before(async () => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 1, maxBatchMessages: 100, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producerFrom(producer), {
+    lingerMs: 1,
+    maxBatchMessages: 100,
+    sendTimeoutMs: 5000,
+  });
   closers.push(() => batching.close());
 });
 

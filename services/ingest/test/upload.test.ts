@@ -3,13 +3,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer } from '@evh/kafka';
+import { createKafka, ensureTopics, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, jobKeys, type Redis } from '@evh/redis';
@@ -64,7 +59,11 @@ before(async () => {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 1, maxBatchMessages: 100, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producerFrom(producer), {
+    lingerMs: 1,
+    maxBatchMessages: 100,
+    sendTimeoutMs: 5000,
+  });
   redis = createRedis({ url: env.redisUrl, keyPrefix: `${randomName('up')}:`, name: 'upload-test' });
   await redis.connect();
   closers.push(() => redis.quit());

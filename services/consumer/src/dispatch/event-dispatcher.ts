@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import type { BatchContext, ConsumedMessage, PartitionControl } from '@evh/kafka';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -10,17 +10,8 @@ import type { PartitionProgress } from './partition-progress.js';
 import { costOf, projectKeyOf } from './project-key.js';
 import type { UserLanes } from './user-lanes.js';
 
-/**
- * What the dispatcher asks of the Kafka consumer, for one topic. pause, resume and seek
- * throw while the consumer is between a crash and its restart (kafkajs has no group then).
- */
-export interface PartitionControl {
-  pause(partition: number): void;
-  resume(partition: number): void;
-  /** The next fetch of the partition starts at `offset`. */
-  seek(partition: number, offset: string): void;
-  commit(offsets: { partition: number; offset: string }[]): Promise<void>;
-}
+/** What the dispatcher asks of the Kafka consumer (GroupConsumer.partitions), for one topic. */
+export type { PartitionControl };
 
 export interface EventDispatcherOptions {
   processor: EventProcessor;
@@ -53,8 +44,8 @@ export interface EventDispatcherOptions {
 }
 
 export interface EventDispatcher {
-  /** kafkajs's eachBatch: hands the batch to processing and returns without waiting for it. */
-  handleBatch(payload: EachBatchPayload): Promise<void>;
+  /** The consumer's batch handler: hands the batch to processing and returns without waiting for it. */
+  handleBatch(context: BatchContext): Promise<void>;
   /** A new assignment: what was handed out before is redelivered from the committed offsets. */
   assigned(partitions: number[]): void;
   /** Commits each partition's finished prefix; one commit at a time. */
@@ -188,7 +179,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
 
   /** A message and its place: decoded once, when its batch is queued. */
   interface Item {
-    m: KafkaMessage;
+    m: ConsumedMessage;
     decoded: Decoded;
     finish: () => void;
   }
@@ -282,7 +273,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   }
 
   /** Hands a batch's messages out: one lane task per user (fewer promises held while queued). */
-  function enqueue(owner: PartitionState, topic: string, messages: KafkaMessage[]): void {
+  function enqueue(owner: PartitionState, topic: string, messages: ConsumedMessage[]): void {
     const byUser = new Map<string, Item[]>();
     for (const m of messages) {
       const finish = owner.tracker.add(BigInt(m.offset));

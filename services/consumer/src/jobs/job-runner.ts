@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type InvalidLineRow, isDbUnavailable, LogEntryRows, uploadDayOf } from '@evh/db';
-import type { Message } from '@evh/kafka';
+import type { OutgoingMessage } from '@evh/kafka';
 import {
   type Anomaly,
   createLogAnalyzer,
@@ -22,7 +22,7 @@ export interface JobRunnerDeps {
   entries: JobEntries;
   store: ObjectStore;
   /** Writes a chunk's event to the events topic; resolves once Kafka has it. */
-  produce(messages: Message[]): Promise<void>;
+  produce(messages: OutgoingMessage[]): Promise<void>;
   logs: LogsConfig;
   logger: Logger;
   /**

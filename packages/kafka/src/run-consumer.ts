@@ -1,3 +1,4 @@
+import { backoffDelay } from '@evh/lifecycle';
 import type { Consumer, ConsumerRunConfig, ConsumerSubscribeTopics } from 'kafkajs';
 import type { Logger } from 'pino';
 
@@ -44,8 +45,8 @@ export async function runConsumer(consumer: Consumer, opts: RunConsumerOptions):
   };
   const scheduleRestart = (error: Error): void => {
     if (stopped || timer) return;
-    const delay = Math.min(cap, initial * 2 ** Math.min(failures, 16));
     failures += 1;
+    const delay = backoffDelay(failures, { initialMs: initial, maxMs: cap });
     opts.logger.warn({ err: error, delayMs: delay }, 'kafka consumer gave up after a crash: restarting it');
     timer = setTimeout(() => {
       timer = undefined;

@@ -15,12 +15,15 @@ function controlled() {
 test('callers while the work runs share its promise; the next call after it settles runs it again', async () => {
   const c = controlled();
   const run = singleFlight(c.work);
+  assert.equal(run.current, undefined, 'nothing under way before the first call');
   const a = run();
   const b = run();
   assert.equal(a, b);
+  assert.equal(run.current, a);
   assert.equal(c.calls.length, 1);
   c.calls[0]?.resolve(1);
   assert.equal(await a, 1);
+  assert.equal(run.current, undefined, 'forgotten once settled');
   const next = run();
   assert.notEqual(next, a);
   assert.equal(c.calls.length, 2);

@@ -6,13 +6,20 @@ export interface SingleFlightOptions {
   keepSuccess?: boolean;
 }
 
+/** Starts the work, or joins the call under way. */
+export interface SingleFlight<T> {
+  (): Promise<T>;
+  /** The call under way (or the kept success), without starting one: to wait for it, say. */
+  readonly current: Promise<T> | undefined;
+}
+
 /**
  * Work that runs once at a time: a call while it runs gets the running call's promise instead
  * of starting another (a commit, a check, a connect asked for by many requests at once).
  */
-export function singleFlight<T>(work: () => Promise<T>, options: SingleFlightOptions = {}): () => Promise<T> {
+export function singleFlight<T>(work: () => Promise<T>, options: SingleFlightOptions = {}): SingleFlight<T> {
   let flight: Promise<T> | undefined;
-  return () => {
+  const run = () => {
     flight ??= work().then(
       (value) => {
         if (!options.keepSuccess) flight = undefined;
@@ -25,4 +32,5 @@ export function singleFlight<T>(work: () => Promise<T>, options: SingleFlightOpt
     );
     return flight;
   };
+  return Object.defineProperty(run, 'current', { get: () => flight }) as SingleFlight<T>;
 }

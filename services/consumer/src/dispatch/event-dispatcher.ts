@@ -1,4 +1,5 @@
 import type { BatchContext, ConsumedMessage, PartitionControl } from '@evh/kafka';
+import { singleFlight } from '@evh/lifecycle';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -94,7 +95,6 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   let pending = 0;
   let running = 0;
   let stopping = false;
-  let committing: Promise<void> | undefined;
   let idle: (() => void) | undefined;
   let ticker: NodeJS.Timeout | undefined;
 
@@ -289,28 +289,24 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     for (const [user, items] of byUser) void lanes.run(user, () => runLane(owner, items));
   }
 
-  function commit(): Promise<void> {
-    committing ??= (async () => {
-      const due: { state: PartitionState; offset: bigint }[] = [];
-      for (const state of states.values()) {
-        const offset = state.tracker.committable;
-        if (offset !== undefined && offset !== state.committed) due.push({ state, offset });
-      }
-      if (due.length === 0) return;
-      try {
-        await control.commit(
-          due.map(({ state, offset }) => ({ partition: state.partition, offset: `${offset}` })),
-        );
-        for (const { state, offset } of due) state.committed = offset;
-      } catch (err) {
-        // A rebalance in progress or the coordinator moving: the next commit carries it.
-        logger.warn({ err }, 'offset commit failed; retrying with the next one');
-      }
-    })().finally(() => {
-      committing = undefined;
-    });
-    return committing;
-  }
+  // One commit at a time: a tick during a slow commit joins it rather than sending another.
+  const commit = singleFlight(async () => {
+    const due: { state: PartitionState; offset: bigint }[] = [];
+    for (const state of states.values()) {
+      const offset = state.tracker.committable;
+      if (offset !== undefined && offset !== state.committed) due.push({ state, offset });
+    }
+    if (due.length === 0) return;
+    try {
+      await control.commit(
+        due.map(({ state, offset }) => ({ partition: state.partition, offset: `${offset}` })),
+      );
+      for (const { state, offset } of due) state.committed = offset;
+    } catch (err) {
+      // A rebalance in progress or the coordinator moving: the next commit carries it.
+      logger.warn({ err }, 'offset commit failed; retrying with the next one');
+    }
+  });
 
   return {
     get pending() {
@@ -366,7 +362,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
         });
         clearTimeout(timer);
       }
-      await committing;
+      await commit.current;
       // `stopping` hides the states from runItems, not from the final commit.
       await commit();
     },

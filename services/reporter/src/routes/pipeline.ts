@@ -4,6 +4,7 @@ import type { GroupLag } from '@evh/kafka';
 import { pipelineKeys as k, type Redis } from '@evh/redis';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { reporterErrors } from '../errors.js';
 import type { DlqReplayer } from '../pipeline/dlq-replayer.js';
 
 export interface PipelineRoutesDeps {
@@ -65,14 +66,13 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: PipelineRoute
       config: { auth: 'admin' },
       ...routeDoc({ summary: "An event's final state", tags, params: eventParams }),
     },
-    async (request, reply) => {
+    async (request) => {
       const { eventId } = parseInput(eventParams, request.params);
       const hash = await redis.hgetall(k.event(eventId));
       if (Object.keys(hash).length === 0) {
-        return reply.code(404).send({
-          code: 'EVENT_NOT_FOUND',
-          message: `event ${eventId} is not finalized (unknown, buffered or in progress)`,
-        });
+        throw reporterErrors.EVENT_NOT_FOUND(
+          `event ${eventId} is not finalized (unknown, buffered or in progress)`,
+        );
       }
       return { eventId, ...typed(hash) };
     },

@@ -147,6 +147,7 @@ describe('POST /events validation', () => {
     assert.equal(big.json().code, 'BODY_TOO_LARGE');
     const missing = await post('/nope', {});
     assert.equal(missing.statusCode, 404);
+    assert.deepEqual(missing.json(), { code: 'NOT_FOUND', message: 'no route POST /nope' });
   });
 });
 

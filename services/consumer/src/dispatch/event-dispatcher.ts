@@ -11,9 +11,6 @@ import type { PartitionProgress } from './partition-progress.js';
 import { costOf, projectKeyOf } from './project-key.js';
 import type { UserLanes } from './user-lanes.js';
 
-/** What the dispatcher asks of the Kafka consumer (GroupConsumer.partitions), for one topic. */
-export type { PartitionControl };
-
 export interface EventDispatcherOptions {
   processor: EventProcessor;
   lanes: UserLanes;
@@ -22,6 +19,7 @@ export interface EventDispatcherOptions {
   metrics: ConsumerMetrics;
   logger: Logger;
   progress: PartitionProgress;
+  /** The consumer's pause, resume, seek and commit on the topic (GroupConsumer.partitions). */
   control: PartitionControl;
   /**
    * When tracing is on, a CONSUMER span per task (an event, or a run of one user's plain

@@ -1,5 +1,5 @@
 import type { BatchContext, ConsumedMessage, PartitionControl } from '@evh/kafka';
-import { singleFlight } from '@evh/lifecycle';
+import { createPeriodicTask, type PeriodicTask, singleFlight } from '@evh/lifecycle';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -94,7 +94,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   let running = 0;
   let stopping = false;
   let idle: (() => void) | undefined;
-  let ticker: NodeJS.Timeout | undefined;
+  let ticker: PeriodicTask | undefined;
 
   /**
    * Calls the Kafka consumer, which throws while it is restarting after a crash. A failed
@@ -338,16 +338,23 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     },
     commit,
     start(intervalMs) {
-      ticker ??= setInterval(() => {
-        // A resume that threw (consumer restarting) is tried again here, in case no event
-        // finishes to try it.
-        for (const state of states.values()) if (state.paused) backPressure(state);
-        void commit();
-      }, intervalMs);
+      ticker ??= createPeriodicTask({
+        intervalMs,
+        run: async () => {
+          // A resume that threw (consumer restarting) is tried again here, in case no event
+          // finishes to try it.
+          for (const state of states.values()) if (state.paused) backPressure(state);
+          await commit();
+        },
+        // A failed commit is logged by commit itself and carried by the next one.
+        onError: () => {},
+      });
+      ticker.start();
     },
     async drain(timeoutMs) {
       stopping = true;
-      if (ticker) clearInterval(ticker);
+      // Not awaited: a tick under way is at most a commit, which is awaited below.
+      void ticker?.stop();
       for (const state of states.values()) {
         if (state.redelivery) clearTimeout(state.redelivery);
         tryControl('pause', state.partition, () => control.pause(state.partition));

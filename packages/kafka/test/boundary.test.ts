@@ -5,7 +5,7 @@ import { describe, it } from 'node:test';
 import { repoRoot } from '@evh/testing';
 
 /** The module specifiers a source file imports, statically, dynamically or by require. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const found: string[] = [];
   const patterns = [
     /\bfrom\s*['"]([^'"]+)['"]/g,
@@ -33,7 +33,7 @@ const mayImportKafkajs = (path: string) =>
 const mayImportRawEntry = (path: string) => !/^(services|packages)\/[^/]+\/src\//.test(path);
 
 /** A problem for each import that crosses the boundary; none for a clean file. */
-export function boundaryProblems(path: string, source: string): string[] {
+function boundaryProblems(path: string, source: string): string[] {
   const problems: string[] = [];
   for (const specifier of importsOf(source)) {
     if (isKafkajs(specifier) && !mayImportKafkajs(path)) problems.push(`${path} imports ${specifier}`);

@@ -84,7 +84,8 @@ test('runAtStart: the first run starts within start(), the next one an interval 
   assert.equal(at.length, 1, 'ran at once, not after the interval');
   await sleep(60);
   await task.stop();
-  assert.equal(at.length, 2);
+  // At least the interval's run too (a loaded machine may fire a late timer even later).
+  assert.ok(at.length >= 2, `${at.length} runs`);
   assert.ok((at[1] ?? 0) - started >= 38, `second run after ${(at[1] ?? 0) - started} ms`);
 });
 
@@ -102,7 +103,7 @@ test('retryAfterMs: a failed run is followed sooner than a good one', async () =
     onError: (err) => errors.push(err),
   });
   task.start();
-  await sleep(120);
+  await sleep(300);
   await task.stop();
   // Two failures 5 ms apart, then a success waits the full 10 s interval.
   assert.equal(runs, 3);

@@ -28,3 +28,11 @@ test('adds up to the jitter fraction, at random, on top of the capped delay', ()
     assert.ok(d >= 200 && d <= 250, `${d}`);
   }
 });
+
+test('factor: a steeper growth than doubling', () => {
+  const o = { initialMs: 200, maxMs: Number.POSITIVE_INFINITY, factor: 3 };
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => backoffDelay(n, o)),
+    [200, 600, 1800, 5400],
+  );
+});

@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type InvalidLineRow, isDbUnavailable, LogEntryRows, uploadDayOf } from '@evh/db';
 import type { OutgoingMessage } from '@evh/kafka';
+import { backoffDelay, isRetriable } from '@evh/lifecycle';
 import {
   type Anomaly,
   createLogAnalyzer,
@@ -263,9 +264,9 @@ async function withStorageRetry<T>(deps: JobRunnerDeps, call: () => Promise<T>):
     try {
       return await call();
     } catch (err) {
-      const e = err as { code?: string };
-      if (e.code === 'OBJECT_NOT_FOUND' || attempt >= deps.storageAttempts || deps.isStopping()) throw err;
-      await sleep(200 * 3 ** (attempt - 1));
+      // The code decides: a missing object (OBJECT_NOT_FOUND) is not worth another try.
+      if (!isRetriable(err) || attempt >= deps.storageAttempts || deps.isStopping()) throw err;
+      await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: Number.POSITIVE_INFINITY, factor: 3 }));
     }
   }
 }

@@ -1,6 +1,7 @@
 import { backoffDelay } from '@evh/lifecycle';
 import type { Consumer, ConsumerRunConfig, ConsumerSubscribeTopics } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { RunningConsumer } from './group-consumer.js';
 
 export interface RunConsumerOptions {
   subscribe: ConsumerSubscribeTopics;
@@ -11,13 +12,6 @@ export interface RunConsumerOptions {
   maxRestartDelayMs?: number;
   /** Called before each restart, for a metric. */
   onRestart?: (attempt: number, error: Error) => void;
-}
-
-export interface RunningConsumer {
-  /** Restarts done after crashes kafkajs gave up on. */
-  readonly restarts: number;
-  /** No restart after this; idempotent. Call before disconnecting the consumer. */
-  stop(): void;
 }
 
 /**

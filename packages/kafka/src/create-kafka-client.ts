@@ -1,4 +1,4 @@
-import { Partitioners } from 'kafkajs';
+import { type KafkaConfig, Partitioners } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from './create-kafka.js';
 import type { KafkaClient } from './kafka-client.js';
@@ -10,6 +10,10 @@ export interface KafkaClientOptions {
   clientId: string;
   brokers: string[];
   logger: Logger;
+  /** How long a connection attempt may take. Default 3 s; a test of a dead broker wants less. */
+  connectionTimeoutMs?: number;
+  /** Retries of a failed request before it fails. Default 5; 0 fails at once. */
+  retries?: number;
 }
 
 /**
@@ -18,7 +22,10 @@ export interface KafkaClientOptions {
  * partitioner, no topic made by a write, no read of a topic not there) are fixed here.
  */
 export function createKafkaClient(options: KafkaClientOptions): KafkaClient {
-  const kafka = createKafka(options);
+  const config: Partial<KafkaConfig> = {};
+  if (options.connectionTimeoutMs !== undefined) config.connectionTimeout = options.connectionTimeoutMs;
+  if (options.retries !== undefined) config.retry = { retries: options.retries };
+  const kafka = createKafka({ ...options, config });
   return {
     producer: () =>
       producerFrom(

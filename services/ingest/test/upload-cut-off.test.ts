@@ -3,8 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { type BatchingProducer, createBatchingProducer } from '@evh/kafka';
-import { createKafka, ensureTopics, Partitioners, producerFrom } from '@evh/kafka/kafkajs';
+import { type BatchingProducer, createBatchingProducer, createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, type Redis } from '@evh/redis';
@@ -88,15 +87,15 @@ async function s3Store(): Promise<StoreUnderTest> {
 }
 
 before(async () => {
-  const kafka = createKafka({ clientId: 'upload-cut-off-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafkaClient({ clientId: 'upload-cut-off-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic: jobsTopic, numPartitions: 1 }]);
+  await admin.ensureTopics([{ topic: jobsTopic, numPartitions: 1 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producerFrom(producer), {
+  batching = createBatchingProducer(producer, {
     lingerMs: 1,
     maxBatchMessages: 100,
     sendTimeoutMs: 5000,

@@ -56,7 +56,10 @@ it('a producer’s messages reach a group consumer on their key’s partition; i
     keys.map((key) => ({ key, value: `v-${key}`, headers: { 'event-id': key } })),
   );
   await producer.sendBatch([{ topic, messages: [{ key: 'user-x', value: 'batched' }] }]);
-  const lagBefore = await admin.consumerLag(groupId, topic);
+  // On a broker just started, the group's coordinator may still be loading: ask until it answers.
+  const lagBefore = await waitFor('the group coordinator', () => admin.consumerLag(groupId, topic), {
+    timeoutMs: 30_000,
+  });
   assert.equal(lagBefore.total, 13, 'nothing committed: all 13 lag');
 
   const consumer: GroupConsumer = kafka.consumer({

@@ -1,4 +1,4 @@
-import { type Admin, createKafka, ensureTopics } from '@evh/kafka';
+import { type Admin, createKafka, ensureTopics } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis, type Redis } from '@evh/redis';
 import { randomName, type ServiceProcess, startService, testEnv } from '@evh/testing';

@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import { createKafka, Partitioners } from '@evh/kafka';
+import { createKafka, Partitioners } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { repoRoot, testEnv } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type Admin, consumerLag } from '@evh/kafka';
+import { type Admin, consumerLag } from '@evh/kafka/kafkajs';
 import { pipelineKeys, type Redis } from '@evh/redis';
 import { type BenchStack, benchStack, pidOf } from './bench-stack.js';
 import { type CpuProfile, type ProfileSummary, summarizeProfile } from './drain-cpu-profile.js';

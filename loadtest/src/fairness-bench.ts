@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { consumerLag } from '@evh/kafka';
+import { consumerLag } from '@evh/kafka/kafkajs';
 import { minuteOf, quotaKeys, serializeQuota } from '@evh/quota';
 import { crashKeys, pipelineKeys } from '@evh/redis';
 import { repoRoot, tempDir, waitFor } from '@evh/testing';

@@ -1,7 +1,7 @@
 // The event pipeline benchmark (make bench): the brief's load scenario, 50,000 events as 100
 // batches of 500 from 20 concurrent senders over 5,000 users, timed until every event is
 // processed and the consumer lag is 0; then single events posted concurrently, with latency.
-import { consumerLag } from '@evh/kafka';
+import { consumerLag } from '@evh/kafka/kafkajs';
 import { pipelineKeys } from '@evh/redis';
 import { waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';

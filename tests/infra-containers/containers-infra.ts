@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka } from '@evh/kafka';
+import { createKafka } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import type { ContainerRuntimeClient, StartedTestContainer } from 'testcontainers';
 import { ensureImage } from './engine.js';

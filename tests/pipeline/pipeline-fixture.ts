@@ -1,4 +1,11 @@
-import { type Admin, consumerLag, createKafka, ensureTopics, type Kafka, Partitioners } from '@evh/kafka';
+import {
+  type Admin,
+  consumerLag,
+  createKafka,
+  ensureTopics,
+  type Kafka,
+  Partitioners,
+} from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { createRedis, pipelineKeys, type Redis } from '@evh/redis';
 import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';

@@ -2,7 +2,8 @@
 // with ours is process against process: BASELINE_MODE=straightforward (the design of
 // issue 11, writing to Redis) or raw (kafkajs and JSON.parse only, the ceiling).
 import { hostname } from 'node:os';
-import { createKafka, kafkaEnvShape } from '@evh/kafka';
+import { kafkaEnvShape } from '@evh/kafka';
+import { createKafka } from '@evh/kafka/kafkajs';
 import {
   createLogger,
   createShutdown,

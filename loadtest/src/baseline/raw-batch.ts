@@ -1,4 +1,4 @@
-import type { EachBatchPayload } from '@evh/kafka';
+import type { EachBatchPayload } from '@evh/kafka/kafkajs';
 
 /**
  * The ceiling: what kafkajs alone delivers on this machine, each message decoded once and

@@ -1,4 +1,4 @@
-import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import type { EachBatchPayload, KafkaMessage } from '@evh/kafka/kafkajs';
 import { pipelineKeys, type Redis } from '@evh/redis';
 
 export interface StraightforwardOptions {

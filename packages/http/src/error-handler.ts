@@ -65,5 +65,6 @@ export function errorHandler(
     return reply.code(fe.statusCode).send({ code, message: error.message });
   }
   request.log.error({ err: error }, 'unhandled error');
-  return reply.code(500).send({ code: 'INTERNAL', message: 'internal error' });
+  const internal = httpErrors.INTERNAL('internal error');
+  return reply.code(internal.status).send({ code: internal.code, message: internal.message });
 }

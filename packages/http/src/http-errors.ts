@@ -9,4 +9,6 @@ export const httpErrors = defineErrors({
   CONFLICT: { status: 409, retriable: false },
   /** A dependency failed in a way nobody coded: a refused connection, a socket reset. */
   DEPENDENCY_UNAVAILABLE: { status: 503, retriable: true },
+  /** A bug: nothing coded it. The response says no more than this; the log has the error. */
+  INTERNAL: { status: 500, retriable: false },
 });

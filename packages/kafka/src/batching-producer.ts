@@ -1,5 +1,6 @@
-import type { Message, Producer, TopicMessages } from 'kafkajs';
 import { kafkaErrors } from './errors.js';
+import type { KafkaProducer } from './kafka-client.js';
+import type { OutgoingMessage, TopicMessages } from './messages.js';
 
 export interface BatchingProducerOptions {
   /** How long the first write of a batch waits for company. kafkajs has no linger of its own. */
@@ -17,14 +18,14 @@ export interface BatchingProducerOptions {
 
 interface Pending {
   topic: string;
-  messages: Message[];
+  messages: OutgoingMessage[];
   resolve: () => void;
   reject: (err: Error) => void;
 }
 
 export interface BatchingProducer {
   /** Resolves once every broker replica in sync has the messages (acks=all). */
-  send(topic: string, messages: Message[]): Promise<void>;
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
   /** Sends what is queued, then refuses new writes. */
   close(): Promise<void>;
   readonly inFlight: number;
@@ -35,7 +36,7 @@ export interface BatchingProducer {
  * that throughput does not cost one broker round trip per event.
  */
 export function createBatchingProducer(
-  producer: Producer,
+  producer: KafkaProducer,
   options: BatchingProducerOptions,
 ): BatchingProducer {
   let queue: Pending[] = [];
@@ -54,7 +55,7 @@ export function createBatchingProducer(
     queue = [];
     queued = 0;
     queuedBytes = 0;
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, OutgoingMessage[]>();
     for (const p of batch) {
       const list = byTopic.get(p.topic);
       if (list) list.push(...p.messages);
@@ -89,7 +90,7 @@ export function createBatchingProducer(
       );
     });
     try {
-      await Promise.race([producer.sendBatch({ topicMessages, acks: -1 }), timeout]);
+      await Promise.race([producer.sendBatch(topicMessages), timeout]);
     } finally {
       clearTimeout(t);
     }

@@ -1,8 +1,9 @@
 import { createPeriodicProbe, type PeriodicProbe, type Shutdown } from '@evh/lifecycle';
-import type { Admin } from 'kafkajs';
 import type { Logger } from 'pino';
 import { createKafka } from './create-kafka.js';
 import { kafkaErrors } from './errors.js';
+import type { KafkaAdmin } from './kafka-client.js';
+import { adminFrom } from './kafkajs-admin.js';
 
 export interface BrokerProbeOptions {
   clientId: string;
@@ -19,7 +20,7 @@ export interface BrokerProbe extends PeriodicProbe<number> {
    * The probe's own admin client, for other bounded reads (consumer lag): its requests fail
    * after timeoutMs without retries, unlike the service's clients.
    */
-  readonly admin: Admin;
+  readonly admin: KafkaAdmin;
   /** Stops checking and disconnects the admin client; idempotent. */
   close(): Promise<void>;
 }
@@ -80,7 +81,7 @@ export function createBrokerProbe(options: BrokerProbeOptions): BrokerProbe {
     get lastSuccessAt() {
       return probe.lastSuccessAt;
     },
-    admin,
+    admin: adminFrom(admin),
     start: probe.start,
     check: probe.check,
     stop: probe.stop,

@@ -1,5 +1,7 @@
+import { backoffDelay } from '@evh/lifecycle';
 import type { Consumer, ConsumerRunConfig, ConsumerSubscribeTopics } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { RunningConsumer } from './group-consumer.js';
 
 export interface RunConsumerOptions {
   subscribe: ConsumerSubscribeTopics;
@@ -10,13 +12,6 @@ export interface RunConsumerOptions {
   maxRestartDelayMs?: number;
   /** Called before each restart, for a metric. */
   onRestart?: (attempt: number, error: Error) => void;
-}
-
-export interface RunningConsumer {
-  /** Restarts done after crashes kafkajs gave up on. */
-  readonly restarts: number;
-  /** No restart after this; idempotent. Call before disconnecting the consumer. */
-  stop(): void;
 }
 
 /**
@@ -44,8 +39,8 @@ export async function runConsumer(consumer: Consumer, opts: RunConsumerOptions):
   };
   const scheduleRestart = (error: Error): void => {
     if (stopped || timer) return;
-    const delay = Math.min(cap, initial * 2 ** Math.min(failures, 16));
     failures += 1;
+    const delay = backoffDelay(failures, { initialMs: initial, maxMs: cap });
     opts.logger.warn({ err: error, delayMs: delay }, 'kafka consumer gave up after a crash: restarting it');
     timer = setTimeout(() => {
       timer = undefined;

@@ -2,16 +2,17 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createLogger } from '@evh/lifecycle';
 import { freePort, randomName, testEnv, waitFor } from '@evh/testing';
+import { createBatchingProducer, type KafkaProducer } from '../src/index.js';
 import {
   type Admin,
   type Consumer,
   consumerLag,
-  createBatchingProducer,
   createKafka,
   ensureTopics,
   type Message,
   type Producer,
-} from '../src/index.js';
+  producerFrom,
+} from '../src/kafkajs.js';
 
 const env = testEnv();
 const logger = createLogger('kafka-test', 'silent');
@@ -117,11 +118,12 @@ describe('createBatchingProducer', () => {
     const topic = await newTopic(3);
     const producer = await connectedProducer();
     const batchSizes: number[] = [];
-    const counting: Producer = {
-      ...producer,
-      sendBatch: (batch) => {
-        batchSizes.push(batch.topicMessages?.reduce((n, t) => n + t.messages.length, 0) ?? 0);
-        return producer.sendBatch(batch);
+    const ours = producerFrom(producer);
+    const counting: KafkaProducer = {
+      ...ours,
+      sendBatch: (batches) => {
+        batchSizes.push(batches.reduce((n, t) => n + t.messages.length, 0));
+        return ours.sendBatch(batches);
       },
     };
     const batching = createBatchingProducer(counting, {
@@ -156,11 +158,12 @@ describe('createBatchingProducer', () => {
     const topic = await newTopic(1);
     const producer = await connectedProducer();
     const batchSizes: number[] = [];
-    const counting: Producer = {
-      ...producer,
-      sendBatch: (batch) => {
-        batchSizes.push(batch.topicMessages?.reduce((n, t) => n + t.messages.length, 0) ?? 0);
-        return producer.sendBatch(batch);
+    const ours = producerFrom(producer);
+    const counting: KafkaProducer = {
+      ...ours,
+      sendBatch: (batches) => {
+        batchSizes.push(batches.reduce((n, t) => n + t.messages.length, 0));
+        return ours.sendBatch(batches);
       },
     };
     const batching = createBatchingProducer(counting, {
@@ -181,7 +184,7 @@ describe('createBatchingProducer', () => {
     const topic = await newTopic(1);
     const producer = await connectedProducer();
     // A linger far longer than the test: only close() can send these.
-    const batching = createBatchingProducer(producer, {
+    const batching = createBatchingProducer(producerFrom(producer), {
       lingerMs: 120_000,
       maxBatchMessages: 1000,
       sendTimeoutMs: 10_000,
@@ -218,7 +221,11 @@ describe('createBatchingProducer', () => {
     clients.push(producer);
     await assert.rejects(producer.connect());
     const sendTimeoutMs = 1_500;
-    const batching = createBatchingProducer(producer, { lingerMs: 5, maxBatchMessages: 100, sendTimeoutMs });
+    const batching = createBatchingProducer(producerFrom(producer), {
+      lingerMs: 5,
+      maxBatchMessages: 100,
+      sendTimeoutMs,
+    });
 
     const started = Date.now();
     await assert.rejects(
@@ -248,7 +255,11 @@ describe('createBatchingProducer', () => {
     clients.push(producer);
     await producer.connect();
     const sendTimeoutMs = 400;
-    const batching = createBatchingProducer(producer, { lingerMs: 5, maxBatchMessages: 100, sendTimeoutMs });
+    const batching = createBatchingProducer(producerFrom(producer), {
+      lingerMs: 5,
+      maxBatchMessages: 100,
+      sendTimeoutMs,
+    });
 
     // The topic does not exist yet and the broker does not create topics: kafkajs retries the
     // metadata, so no acknowledgement can come within the timeout.

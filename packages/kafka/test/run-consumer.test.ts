@@ -3,7 +3,7 @@ import { after, before, it } from 'node:test';
 import { createLogger } from '@evh/lifecycle';
 import { randomName, testEnv, waitFor } from '@evh/testing';
 import kafkajs from 'kafkajs';
-import { type Admin, type Consumer, createKafka, ensureTopics, runConsumer } from '../src/index.js';
+import { type Admin, type Consumer, createKafka, ensureTopics, runConsumer } from '../src/kafkajs.js';
 
 const env = testEnv();
 const logger = createLogger('run-consumer-test', 'silent');

@@ -1,3 +1,4 @@
+export * from './backoff-delay.js';
 export * from './coded-error.js';
 export * from './create-logger.js';
 export * from './env-types.js';
@@ -7,3 +8,4 @@ export * from './periodic-probe.js';
 export * from './periodic-task.js';
 export * from './retry-with-backoff.js';
 export * from './shutdown.js';
+export * from './single-flight.js';

@@ -1,4 +1,5 @@
 import { createPeriodicTask } from './periodic-task.js';
+import { singleFlight } from './single-flight.js';
 
 export interface PeriodicProbeOptions {
   /** Time between the end of one check and the start of the next. */
@@ -39,7 +40,6 @@ export function createPeriodicProbe<T>(
   let up = false;
   let value: T | undefined;
   let lastSuccessAt: number | undefined;
-  let flight: Promise<boolean> | undefined;
   let started = false;
 
   function settle(ok: boolean, result: T | undefined, err: unknown): boolean {
@@ -77,12 +77,7 @@ export function createPeriodicProbe<T>(
     });
   }
 
-  function runCheck(): Promise<boolean> {
-    flight ??= bounded().finally(() => {
-      flight = undefined;
-    });
-    return flight;
-  }
+  const runCheck = singleFlight(bounded);
 
   // Checks never fail (a failure is a state), so the loop has nothing to report.
   const loop = createPeriodicTask({

@@ -63,3 +63,32 @@ test('gives up with the last error when the time is up, or at once when not retr
   );
   assert.equal(once, 1);
 });
+
+test('without a retriable test, the error’s code decides (isRetriable)', async () => {
+  const { defineErrors } = await import('./coded-error.js');
+  const errors = defineErrors({
+    GONE: { status: 404, retriable: false },
+    DOWN: { status: 503, retriable: true },
+  });
+  let calls = 0;
+  await assert.rejects(
+    retryWithBackoff(
+      async () => {
+        calls++;
+        throw errors.GONE('no such thing');
+      },
+      { initialDelayMs: 1, maxDelayMs: 1, giveUpAfterMs: 1000, ...clock() },
+    ),
+    /no such thing/,
+  );
+  assert.equal(calls, 1, 'a non-retriable code is not tried again');
+  calls = 0;
+  const result = await retryWithBackoff(
+    async () => {
+      if (++calls < 3) throw errors.DOWN('later');
+      return calls;
+    },
+    { initialDelayMs: 1, maxDelayMs: 1, giveUpAfterMs: 1000, ...clock() },
+  );
+  assert.equal(result, 3);
+});

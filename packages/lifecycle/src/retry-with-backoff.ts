@@ -1,8 +1,13 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from './backoff-delay.js';
+import { isRetriable } from './coded-error.js';
 
 export interface BackoffOptions {
-  /** Whether this failure is worth another try (look at the error's code). */
-  retriable(err: unknown): boolean;
+  /**
+   * Whether this failure is worth another try. Default isRetriable: the error's code decides,
+   * an uncoded failure is assumed transient. A narrower test still goes through the code.
+   */
+  retriable?(err: unknown): boolean;
   /** The first wait; each next one doubles, up to maxDelayMs. */
   initialDelayMs: number;
   maxDelayMs: number;
@@ -18,23 +23,22 @@ export interface BackoffOptions {
 
 /**
  * Calls `call` until it succeeds, a failure is not retriable, or the time is up; waits
- * between tries double (with up to 25 % jitter, so many callers that failed together do not
- * retry together). The one backoff loop of the code base.
+ * between tries double (backoffDelay, with up to 25 % jitter, so many callers that failed
+ * together do not retry together). The one retry loop of the code base.
  */
 export async function retryWithBackoff<T>(call: () => Promise<T>, o: BackoffOptions): Promise<T> {
   const now = o.now ?? Date.now;
   const wait = o.wait ?? sleep;
+  const retriable = o.retriable ?? isRetriable;
   const start = now();
-  let delay = o.initialDelayMs;
   for (let attempt = 1; ; attempt++) {
     try {
       return await call();
     } catch (err) {
-      const jittered = Math.round(delay * (1 + Math.random() * 0.25));
-      if (!o.retriable(err) || o.stopped?.() || now() - start + jittered > o.giveUpAfterMs) throw err;
-      o.onRetry?.(err, attempt, jittered);
-      await wait(jittered);
-      delay = Math.min(o.maxDelayMs, delay * 2);
+      const delay = backoffDelay(attempt, { initialMs: o.initialDelayMs, maxMs: o.maxDelayMs, jitter: 0.25 });
+      if (!retriable(err) || o.stopped?.() || now() - start + delay > o.giveUpAfterMs) throw err;
+      o.onRetry?.(err, attempt, delay);
+      await wait(delay);
     }
   }
 }

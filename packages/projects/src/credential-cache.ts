@@ -1,3 +1,4 @@
+import { createPeriodicTask } from '@evh/lifecycle';
 import { projectKeys as k, type Redis } from '@evh/redis';
 import { type Credential, credentialSchema } from './project-schemas.js';
 import { hashSecret, sameHash } from './secrets.js';
@@ -61,9 +62,6 @@ export function createCredentialCache(redis: Redis, options: CredentialCacheOpti
   let table = new Map<string, CachedCredential>();
   let loaded = false;
   let seenVersion: string | null | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
   async function refresh(): Promise<void> {
     const version = await redis.get(k.version());
@@ -76,20 +74,11 @@ export function createCredentialCache(redis: Redis, options: CredentialCacheOpti
       options.logger?.warn({ invalid: read.invalid }, 'stored credentials do not parse; ignored');
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = refresh()
-        .catch((err: unknown) =>
-          options.logger?.warn({ err }, 'refreshing credentials failed; keeping the last'),
-        )
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.refreshMs);
-    timer.unref();
-  }
+  const loop = createPeriodicTask({
+    intervalMs: options.refreshMs,
+    run: refresh,
+    onError: (err) => options.logger?.warn({ err }, 'refreshing credentials failed; keeping the last'),
+  });
 
   return {
     get loaded() {
@@ -109,12 +98,8 @@ export function createCredentialCache(redis: Redis, options: CredentialCacheOpti
     refresh,
     async start() {
       await refresh();
-      schedule();
+      loop.start();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: () => loop.stop(),
   };
 }

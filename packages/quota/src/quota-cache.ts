@@ -1,3 +1,4 @@
+import { createPeriodicTask } from '@evh/lifecycle';
 import type { Redis } from '@evh/redis';
 import { type EffectiveQuota, parseQuota } from './effective-quota.js';
 import { quotaKeys } from './quota-keys.js';
@@ -52,9 +53,6 @@ export interface QuotaCacheOptions {
 export function createQuotaCache(redis: Redis, options: QuotaCacheOptions): QuotaCache {
   let table: QuotaTable = { byProject: new Map(), defaultQuota: undefined, invalid: [] };
   let seenVersion: string | null | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
   const warned = new Set<string>();
 
   async function refresh(): Promise<void> {
@@ -73,30 +71,19 @@ export function createQuotaCache(redis: Redis, options: QuotaCacheOptions): Quot
     }
   }
 
-  function schedule(): void {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      running = refresh()
-        .catch((err: unknown) => options.logger?.warn({ err }, 'refreshing quotas failed; keeping the last'))
-        .finally(() => {
-          running = undefined;
-          schedule();
-        });
-    }, options.refreshMs);
-    timer.unref();
-  }
+  const loop = createPeriodicTask({
+    intervalMs: options.refreshMs,
+    run: refresh,
+    onError: (err) => options.logger?.warn({ err }, 'refreshing quotas failed; keeping the last'),
+  });
 
   return {
     get: (projectId) => lookupQuota(table, projectId),
     refresh,
     async start() {
       await refresh();
-      schedule();
+      loop.start();
     },
-    async stop() {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-    },
+    stop: () => loop.stop(),
   };
 }

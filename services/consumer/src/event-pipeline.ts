@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LOG_CHUNK_KIND, LOG_LINE_KIND } from '@evh/events';
-import { type Kafka, type Producer, runConsumer } from '@evh/kafka';
+import type { KafkaClient, KafkaProducer } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { QuotaCache } from '@evh/quota';
 import type { Redis } from '@evh/redis';
@@ -27,10 +27,10 @@ import { traceFinalize } from './pipeline/trace-finalize.js';
 
 export interface EventPipelineDeps {
   config: ConsumerConfig;
-  kafka: Kafka;
+  kafka: KafkaClient;
   redis: Redis;
   /** Writes dead letters; connected, closed by its owner. */
-  producer: Producer;
+  producer: KafkaProducer;
   quotas: QuotaCache;
   metrics: ConsumerMetrics;
   logger: Logger;
@@ -43,7 +43,7 @@ export interface EventPipelineDeps {
 }
 
 export interface EventPipeline {
-  /** The group was joined and kafkajs has not given up after a crash. */
+  /** The group was joined and the client has not given up after a crash. */
   readonly joined: boolean;
   /** The partitions of `events` this process holds. */
   readonly assignment: readonly number[];
@@ -89,11 +89,9 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     }),
     deadLetters: {
       async send(userId, letter) {
-        await producer.send({
-          topic: config.DLQ_TOPIC,
-          acks: -1,
-          messages: [{ key: userId, value: JSON.stringify(letter), headers: { 'event-id': letter.id } }],
-        });
+        await producer.send(config.DLQ_TOPIC, [
+          { key: userId, value: JSON.stringify(letter), headers: { 'event-id': letter.id } },
+        ]);
       },
     },
     metrics,
@@ -124,11 +122,11 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
   const topic = config.EVENTS_TOPIC;
   const consumer = kafka.consumer({
     groupId: config.CONSUMER_GROUP,
-    sessionTimeout: config.SESSION_TIMEOUT_MS,
-    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
-    maxWaitTimeInMs: 100,
-    allowAutoTopicCreation: false,
+    sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeMs: 100,
   });
+  const partitions = consumer.partitions(topic);
   // One scheduler for fetched events and for those the gap sweeper releases.
   const reserve = config.CONSUMER_RESERVED_SLOTS ?? defaultReserve(config.CONSUMER_CONCURRENCY);
   if (reserve >= config.CONSUMER_CONCURRENCY && reserve > 0) {
@@ -157,29 +155,27 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     redeliveryDelayMs: config.REDELIVERY_DELAY_MS,
     durableAfterMs: config.DURABLE_AFTER_MS,
     control: {
-      pause: (partition) => consumer.pause([{ topic, partitions: [partition] }]),
-      resume: (partition) => consumer.resume([{ topic, partitions: [partition] }]),
-      seek: (partition, offset) => consumer.seek({ topic, partition, offset }),
+      ...partitions,
       commit: async (offsets) => {
-        await consumer.commitOffsets(offsets.map((o) => ({ topic, ...o })));
+        await partitions.commit(offsets);
         commits++;
       },
     },
   });
   metrics.observePending(() => dispatcher.pending);
-  // Ready once the group was joined, unless kafkajs gave up after a crash (a crash it
+  // Ready once the group was joined, unless the client gave up after a crash (a crash it
   // restarts from rejoins by itself).
   let joined = false;
   let assignment: number[] = [];
-  consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+  consumer.onGroupJoin((assigned) => {
     joined = true;
-    assignment = payload.memberAssignment[topic] ?? [];
+    assignment = assigned[topic] ?? [];
     dispatcher.assigned(assignment);
   });
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    logger.error({ err: payload.error, restart: payload.restart }, 'kafka consumer crashed');
-    // Not ready until the group is joined again (by kafkajs, or by runConsumer's restart).
-    if (!payload.restart) joined = false;
+  consumer.onCrash((error, restarting) => {
+    logger.error({ err: error, restart: restarting }, 'kafka consumer crashed');
+    // Not ready until the group is joined again (by the client, or by our restart).
+    if (!restarting) joined = false;
   });
   shutdown.register('kafka-consumer', async () => {
     // Running events finish (bounded) and their offsets are committed; queued ones are
@@ -187,15 +183,12 @@ export async function startEventPipeline(deps: EventPipelineDeps): Promise<Event
     await dispatcher.drain(config.DRAIN_TIMEOUT_MS);
     await consumer.disconnect();
   });
-  const running = await runConsumer(consumer, {
-    subscribe: { topics: [topic], fromBeginning: true },
-    run: {
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      // eachBatch only queues the batch: one at a time is plenty.
-      partitionsConsumedConcurrently: 1,
-      eachBatch: (payload) => dispatcher.handleBatch(payload),
-    },
+  const running = await consumer.run({
+    topics: [topic],
+    fromBeginning: true,
+    // eachBatch only queues the batch: one at a time is plenty.
+    partitionsConsumedConcurrently: 1,
+    eachBatch: (context) => dispatcher.handleBatch(context),
     logger,
     onRestart: () => metrics.consumerRestarts.inc({ group: config.CONSUMER_GROUP }),
   });

@@ -5,7 +5,7 @@
 import { createJobRecords, createPool, dropExpiredEntries, migrate, pingDb } from '@evh/db';
 import { platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
-import { consumerLag, createKafka, ensureTopics, Partitioners, startBrokerProbe } from '@evh/kafka';
+import { createKafkaClient, startBrokerProbe } from '@evh/kafka';
 import { createPeriodicProbe, createPeriodicTask, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis, startRedisProbe } from '@evh/redis';
@@ -44,22 +44,19 @@ async function main(): Promise<void> {
   await quotas.start();
   shutdown.register('quota-cache', () => quotas.stop());
 
-  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaClient({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, platformTopics(config));
-  const [topicMetadata] = (await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC] })).topics;
-  const numPartitions = topicMetadata?.partitions.length ?? config.EVENTS_PARTITIONS;
+  await admin.ensureTopics(platformTopics(config));
+  const partitionCounts = await admin.partitionCounts([config.EVENTS_TOPIC]);
+  const numPartitions = partitionCounts.get(config.EVENTS_TOPIC) ?? config.EVENTS_PARTITIONS;
   await admin.disconnect();
-  // Readiness and liveness from the cluster's answer now: the kafkajs consumer crashes and
+  // Readiness and liveness from the cluster's answer now: the Kafka consumer crashes and
   // restarts through an outage, and no event of it says when Kafka is back.
   const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
 
   // Dead letters and the line events of upload jobs.
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = kafka.producer();
   await producer.connect();
   shutdown.register('kafka-producer', () => producer.disconnect());
 
@@ -118,7 +115,7 @@ async function main(): Promise<void> {
     async () => {
       const { assignment } = pipeline;
       if (assignment.length === 0) return 0;
-      const lag = await consumerLag(brokerProbe.admin, config.CONSUMER_GROUP, config.EVENTS_TOPIC);
+      const lag = await brokerProbe.admin.consumerLag(config.CONSUMER_GROUP, config.EVENTS_TOPIC);
       return lag.partitions.reduce((sum, p) => (assignment.includes(p.partition) ? sum + p.lag : sum), 0);
     },
     {

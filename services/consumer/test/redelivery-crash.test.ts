@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createKafka, type EachBatchPayload, ensureTopics, Partitioners } from '@evh/kafka';
+import { createKafka, type EachBatchPayload, ensureTopics, Partitioners } from '@evh/kafka/kafkajs';
 import { randomName, testEnv, waitFor } from '@evh/testing';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';

@@ -1,9 +1,16 @@
-import { defaultHttpLimits, guardSlowRequests, type HttpLimits, httpServerOptions } from '@evh/http';
+import {
+  defaultHttpLimits,
+  errorHandler,
+  guardSlowRequests,
+  type HttpLimits,
+  httpServerOptions,
+} from '@evh/http';
 import type { GroupLag } from '@evh/kafka';
 import { type ReadinessCheck, registerOpsRoutes } from '@evh/telemetry';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
+import { controllerErrors } from './errors.js';
 
 /** What /v1/status reports: who leads, whether quotas are watched, the last scaling round. */
 export interface ControllerStatus {
@@ -32,10 +39,11 @@ export function buildControllerApp(deps: ControllerAppDeps): FastifyInstance {
   const limits = deps.httpLimits ?? defaultHttpLimits;
   const app = Fastify({ loggerInstance, disableRequestLogging: true, ...httpServerOptions(limits) });
   guardSlowRequests(app, limits);
+  app.setErrorHandler(errorHandler);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });
-  app.get('/v1/lag', async (_request, reply) => {
+  app.get('/v1/lag', async () => {
     const lag = deps.latestLag();
-    if (!lag) return reply.code(503).send({ code: 'LAG_UNKNOWN', message: 'no lag reading yet' });
+    if (!lag) throw controllerErrors.LAG_UNKNOWN('no lag reading yet');
     return lag;
   });
   app.get('/v1/status', async () => deps.status());

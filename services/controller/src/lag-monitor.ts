@@ -1,4 +1,5 @@
-import { type Admin, consumerLag, type GroupLag } from '@evh/kafka';
+import type { GroupLag, KafkaAdmin } from '@evh/kafka';
+import { createPeriodicTask } from '@evh/lifecycle';
 import type { Logger } from 'pino';
 import { Gauge, type Registry } from 'prom-client';
 
@@ -8,7 +9,7 @@ import { Gauge, type Registry } from 'prom-client';
  * previous one and is not passed on, so no decision is taken on stale numbers.
  */
 export function createLagMonitor(deps: {
-  admin: Admin;
+  admin: Pick<KafkaAdmin, 'consumerLag'>;
   groupId: string;
   topic: string;
   intervalMs: number;
@@ -23,44 +24,33 @@ export function createLagMonitor(deps: {
     registers: [deps.registry],
   });
   let latest: GroupLag | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> | undefined;
 
-  /** Returns whether the read succeeded; a failed read is retried sooner than the interval. */
-  async function poll(): Promise<boolean> {
-    try {
-      latest = await consumerLag(deps.admin, deps.groupId, deps.topic);
-      for (const p of latest.partitions) {
-        gauge.set({ topic: deps.topic, group: deps.groupId, partition: String(p.partition) }, p.lag);
-      }
-    } catch (err) {
-      deps.logger.warn({ err }, 'reading consumer lag failed; keeping the last reading');
-      return false;
+  /** Throws when the read failed: the loop retries it sooner than the interval. */
+  async function poll(): Promise<void> {
+    const reading = await deps.admin.consumerLag(deps.groupId, deps.topic);
+    latest = reading;
+    for (const p of reading.partitions) {
+      gauge.set({ topic: deps.topic, group: deps.groupId, partition: String(p.partition) }, p.lag);
     }
     try {
-      await deps.onReading?.(latest);
+      await deps.onReading?.(reading);
     } catch (err) {
       deps.logger.warn({ err }, 'acting on the lag reading failed');
     }
-    return true;
   }
+
+  // The first reading at once: the autoscaler and /v1/lag should not wait an interval for it.
+  const loop = createPeriodicTask({
+    intervalMs: deps.intervalMs,
+    retryAfterMs: Math.min(deps.intervalMs, 1000),
+    runAtStart: true,
+    run: poll,
+    onError: (err) => deps.logger.warn({ err }, 'reading consumer lag failed; keeping the last reading'),
+  });
 
   return {
     latest: () => latest,
-    start() {
-      const tick = () => {
-        running = poll().then((ok) => {
-          running = undefined;
-          timer = setTimeout(tick, ok ? deps.intervalMs : Math.min(deps.intervalMs, 1000));
-        });
-      };
-      tick();
-    },
-    async stop() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      await running;
-      if (timer) clearTimeout(timer);
-    },
+    start: () => loop.start(),
+    stop: () => loop.stop(),
   };
 }

@@ -3,7 +3,7 @@
 // lag, both only while it holds the Lease. The only impure file of the service.
 import { hostname } from 'node:os';
 import { httpLimitsOf } from '@evh/http';
-import { createKafka, startBrokerProbe } from '@evh/kafka';
+import { createKafkaClient, startBrokerProbe } from '@evh/kafka';
 import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { type ProjectQuotaObject, QUOTA_GROUP, QUOTA_PLURAL, QUOTA_VERSION } from '@evh/quota';
 import { connectRedis, startRedisProbe } from '@evh/redis';
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
   });
   const store = createQuotaStore(redis);
 
-  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaClient({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
   shutdown.register('kafka-admin', () => admin.disconnect());

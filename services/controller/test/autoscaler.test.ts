@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { createKafka, ensureTopics, type Kafka, Partitioners } from '@evh/kafka';
+import { createKafka, ensureTopics, type Kafka, Partitioners } from '@evh/kafka/kafkajs';
 import { createLogger } from '@evh/lifecycle';
 import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
 import { EventsV1Api, type KubeConfig } from '@kubernetes/client-node';

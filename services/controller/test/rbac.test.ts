@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { randomName, type ServiceProcess, startService, testEnv, waitFor } from '@evh/testing';
 import {
@@ -67,22 +67,21 @@ before(async () => {
   asController.loadFromFile(file);
 
   const topic = randomName('rbac-events');
-  const kafka = createKafka({
+  const kafka = createKafkaClient({
     clientId: 'rbac-test',
     brokers: testEnv().kafkaBrokers,
     logger: createLogger('t', 'silent'),
   });
   const kAdmin = kafka.admin();
   await kAdmin.connect();
-  await ensureTopics(kAdmin, [{ topic, numPartitions: 2 }]);
+  await kAdmin.ensureTopics([{ topic, numPartitions: 2 }]);
   await kAdmin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
-  await producer.send({
+  await producer.send(
     topic,
-    acks: -1,
-    messages: Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
-  });
+    Array.from({ length: 10 }, (_, i) => ({ key: `k${i}`, value: 'x' })),
+  );
   await producer.disconnect();
 
   controller = await startService(

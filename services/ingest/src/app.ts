@@ -3,6 +3,7 @@ import {
   errorHandler,
   guardSlowRequests,
   type HttpLimits,
+  httpErrors,
   httpServerOptions,
   registerApiDocs,
   useZodValidation,
@@ -58,8 +59,9 @@ export async function buildIngestApp(deps: IngestDeps): Promise<FastifyInstance>
   // Events are JSON; a text/plain body is a client mistake that deserves a 415, not a 400.
   app.removeContentTypeParser('text/plain');
   app.setErrorHandler(errorHandler);
+  // A coded error like any other 404, rendered by the one error mapping.
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+    errorHandler(httpErrors.NOT_FOUND(`no route ${request.method} ${request.url}`), request, reply),
   );
   useZodValidation(app);
   if (deps.tracer) registerRequestTracing(app, deps.tracer);

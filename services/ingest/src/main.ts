@@ -2,15 +2,8 @@
 // everything in reverse order on SIGTERM. The only impure file of the service.
 import { CONSUMER_GROUP, platformTopics } from '@evh/events';
 import { httpLimitsOf } from '@evh/http';
-import {
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-  partitionOf,
-  startBrokerProbe,
-} from '@evh/kafka';
-import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createBatchingProducer, createKafkaClient, partitionOf, startBrokerProbe } from '@evh/kafka';
+import { createPeriodicTask, exitOnStartupError, parseConfig } from '@evh/lifecycle';
 import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { createQuotaCache } from '@evh/quota';
 import { connectRedis, startRedisProbe } from '@evh/redis';
@@ -47,14 +40,13 @@ async function main(): Promise<void> {
   await credentials.start();
   shutdown.register('credential-cache', () => credentials.stop());
 
-  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const kafka = createKafkaClient({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, platformTopics(config));
+  await admin.ensureTopics(platformTopics(config));
   // The partition counts name each producer span's partition (the default partitioner's pick).
-  const { topics } = await admin.fetchTopicMetadata({ topics: [config.EVENTS_TOPIC, config.JOBS_TOPIC] });
-  const partitionsOf = (topic: string) =>
-    topics.find((t) => t.name === topic)?.partitions.length ?? config.EVENTS_PARTITIONS;
+  const counts = await admin.partitionCounts([config.EVENTS_TOPIC, config.JOBS_TOPIC]);
+  const partitionsOf = (topic: string) => counts.get(topic) ?? config.EVENTS_PARTITIONS;
   const eventPartitions = partitionsOf(config.EVENTS_TOPIC);
   const jobPartitions = partitionsOf(config.JOBS_TOPIC);
   await admin.disconnect();
@@ -64,10 +56,7 @@ async function main(): Promise<void> {
   const brokerProbe = await startBrokerProbe(SERVICE, config, { logger, shutdown });
   const redisProbe = await startRedisProbe(redis, config, shutdown);
 
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = kafka.producer();
   await producer.connect();
   shutdown.register('kafka-producer', () => producer.disconnect());
   const batching = createBatchingProducer(producer, {
@@ -84,15 +73,15 @@ async function main(): Promise<void> {
     quotas,
   });
   // Refusals decided without Redis reach the projects' usage within a second, and at exit.
-  const flushRefusals = () =>
-    rateLimiter
-      .flushRefusals()
-      .catch((err: unknown) => logger.warn({ err }, 'refusal counts kept for later'));
-  const refusalFlusher = setInterval(flushRefusals, REFUSAL_FLUSH_MS);
-  refusalFlusher.unref();
+  const refusalCounts = createPeriodicTask({
+    intervalMs: REFUSAL_FLUSH_MS,
+    run: () => rateLimiter.flushRefusals(),
+    onError: (err) => logger.warn({ err }, 'refusal counts kept for the next flush'),
+  });
+  refusalCounts.start();
   shutdown.register('refusal-counts', async () => {
-    clearInterval(refusalFlusher);
-    await flushRefusals();
+    await refusalCounts.stop();
+    await rateLimiter.flushRefusals().catch((err: unknown) => logger.warn({ err }, 'refusal counts lost'));
   });
 
   const store = createObjectStore(config);

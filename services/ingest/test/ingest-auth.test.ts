@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import type { EventMessage } from '@evh/events';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer, createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import {
   type CreatedProject,
@@ -83,15 +77,19 @@ async function makeApp(options: { eventsRequireKey?: boolean; userLimit?: number
 }
 
 before(async () => {
-  const kafka = createKafka({ clientId: 'ingest-auth-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafkaClient({ clientId: 'ingest-auth-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic, numPartitions: 1 }]);
+  await admin.ensureTopics([{ topic, numPartitions: 1 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 2, maxBatchMessages: 1000, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producer, {
+    lingerMs: 2,
+    maxBatchMessages: 1000,
+    sendTimeoutMs: 5000,
+  });
   closers.push(() => batching.close());
   redis = createRedis({ url: env.redisUrl, keyPrefix: `${randomName('ia')}:`, name: 'ingest-auth' });
   await redis.connect();

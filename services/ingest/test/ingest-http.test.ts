@@ -7,10 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type BatchingProducer,
   createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  type Kafka,
-  Partitioners,
+  createKafkaClient,
+  type KafkaClient,
 } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
@@ -30,7 +28,7 @@ const logger = createLogger('ingest-test', 'silent');
 const topic = randomName('ingest-http');
 const prefix = `${randomName('t')}:`;
 
-let kafka: Kafka;
+let kafka: KafkaClient;
 let batching: BatchingProducer;
 const store = createLocalStore(mkdtempSync(join(tmpdir(), 'ingest-http-')));
 let redis: Redis;
@@ -64,12 +62,12 @@ const post = (url: string, body: unknown, headers: Record<string, string> = {}) 
   });
 
 before(async () => {
-  kafka = createKafka({ clientId: 'ingest-test', brokers: env.kafkaBrokers, logger });
+  kafka = createKafkaClient({ clientId: 'ingest-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic, numPartitions: 3 }]);
+  await admin.ensureTopics([{ topic, numPartitions: 3 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
   batching = createBatchingProducer(producer, {
@@ -153,6 +151,7 @@ describe('POST /events validation', () => {
     assert.equal(big.json().code, 'BODY_TOO_LARGE');
     const missing = await post('/nope', {});
     assert.equal(missing.statusCode, 404);
+    assert.deepEqual(missing.json(), { code: 'NOT_FOUND', message: 'no route POST /nope' });
   });
 });
 
@@ -257,13 +256,14 @@ describe('rate limit: 100 events/s per user, sliding window in Redis', () => {
 describe('Kafka unavailable', () => {
   test('a write Kafka cannot acknowledge is 503 with Retry-After, never 202', async () => {
     const port = await freePort();
-    const dead = createKafka({
+    const dead = createKafkaClient({
       clientId: 'ingest-test-dead',
       brokers: [`127.0.0.1:${port}`],
       logger,
-      config: { retry: { retries: 0 }, connectionTimeout: 200 },
+      retries: 0,
+      connectionTimeoutMs: 200,
     });
-    const producer = dead.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = dead.producer();
     batching = createBatchingProducer(producer, {
       lingerMs: 1,
       maxBatchMessages: 10,
@@ -296,14 +296,23 @@ describe('what reaches Kafka', () => {
     const res = await post('/events', { userId: user, type: 'kafka-check', payload: { seq: 3, x: 'y' } });
     assert.equal(res.statusCode, 202);
     const { eventId } = res.json();
-    const consumer = kafka.consumer({ groupId: randomName('g'), maxWaitTimeInMs: 100 });
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
+    const consumer = kafka.consumer({
+      groupId: randomName('g'),
+      sessionTimeoutMs: 30_000,
+      heartbeatIntervalMs: 3_000,
+      maxWaitTimeMs: 100,
+    });
     let found: { key: string; value: Record<string, unknown> } | undefined;
-    await consumer.run({
-      eachMessage: async ({ message }) => {
-        const value = JSON.parse(message.value?.toString() ?? '{}');
-        if (value.id === eventId) found = { key: message.key?.toString() ?? '', value };
+    const running = await consumer.run({
+      topics: [topic],
+      fromBeginning: true,
+      partitionsConsumedConcurrently: 3,
+      logger,
+      eachBatch: async ({ batch }) => {
+        for (const message of batch.messages) {
+          const value = JSON.parse(message.value?.toString() ?? '{}');
+          if (value.id === eventId) found = { key: message.key?.toString() ?? '', value };
+        }
       },
     });
     try {
@@ -314,6 +323,7 @@ describe('what reaches Kafka', () => {
       assert.deepEqual(msg.value.payload, { seq: 3, x: 'y' });
       assert.equal(typeof msg.value.timestamp, 'number');
     } finally {
+      running.stop();
       await consumer.disconnect();
     }
   });

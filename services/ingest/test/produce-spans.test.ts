@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import type { EventMessage } from '@evh/events';
-import type { BatchingProducer, Message } from '@evh/kafka';
+import type { BatchingProducer, OutgoingMessage as Message } from '@evh/kafka';
 import { partitionOf } from '@evh/kafka';
 import { messagingAttributes as m, processSpan } from '@evh/telemetry';
 import { context, SpanKind, trace } from '@opentelemetry/api';

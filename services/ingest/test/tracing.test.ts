@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { createBatchingProducer, createKafka, ensureTopics, Partitioners } from '@evh/kafka';
+import { createBatchingProducer, createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis } from '@evh/redis';
@@ -32,12 +32,12 @@ test('a request is a server span, and its Kafka message carries the trace to the
   const env = testEnv();
   const logger = createLogger('tracing-test', 'silent');
   const topic = randomName('traced');
-  const kafka = createKafka({ clientId: 'tracing-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafkaClient({ clientId: 'tracing-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic, numPartitions: 1 }]);
+  await admin.ensureTopics([{ topic, numPartitions: 1 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
   const batching = createBatchingProducer(producer, {
@@ -77,15 +77,23 @@ test('a request is a server span, and its Kafka message carries the trace to the
   assert.equal(span.attributes['http.response.status_code'], 202);
 
   let traceparent: string | undefined;
-  const consumer = kafka.consumer({ groupId: randomName('g'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
+  const consumer = kafka.consumer({
+    groupId: randomName('g'),
+    sessionTimeoutMs: 30_000,
+    heartbeatIntervalMs: 3_000,
+    maxWaitTimeMs: 100,
+  });
   closers.push(() => consumer.disconnect());
-  await consumer.subscribe({ topic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      traceparent = message.headers?.traceparent?.toString();
+  const running = await consumer.run({
+    topics: [topic],
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 1,
+    logger,
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) traceparent = message.headers?.traceparent?.toString();
     },
   });
+  closers.push(async () => running.stop());
   const header = await waitFor('the traced message', () => traceparent);
   assert.equal(header.split('-')[1], span.spanContext().traceId, 'the message continues the request trace');
 });

@@ -3,13 +3,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { CreateBucketCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer, createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, type Redis } from '@evh/redis';
@@ -93,15 +87,19 @@ async function s3Store(): Promise<StoreUnderTest> {
 }
 
 before(async () => {
-  const kafka = createKafka({ clientId: 'upload-cut-off-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafkaClient({ clientId: 'upload-cut-off-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic: jobsTopic, numPartitions: 1 }]);
+  await admin.ensureTopics([{ topic: jobsTopic, numPartitions: 1 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 1, maxBatchMessages: 100, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producer, {
+    lingerMs: 1,
+    maxBatchMessages: 100,
+    sendTimeoutMs: 5000,
+  });
   closers.push(() => batching.close());
 });
 

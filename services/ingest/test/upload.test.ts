@@ -3,13 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import {
-  type BatchingProducer,
-  createBatchingProducer,
-  createKafka,
-  ensureTopics,
-  Partitioners,
-} from '@evh/kafka';
+import { type BatchingProducer, createBatchingProducer, createKafkaClient } from '@evh/kafka';
 import { createLogger } from '@evh/lifecycle';
 import { authOff } from '@evh/projects';
 import { createRedis, jobKeys, type Redis } from '@evh/redis';
@@ -56,15 +50,19 @@ const upload = (parts: Parameters<typeof multipart>[0]) =>
   app.inject({ method: 'POST', url: '/api/v1/files/upload', ...multipart(parts) });
 
 before(async () => {
-  const kafka = createKafka({ clientId: 'upload-test', brokers: env.kafkaBrokers, logger });
+  const kafka = createKafkaClient({ clientId: 'upload-test', brokers: env.kafkaBrokers, logger });
   const admin = kafka.admin();
   await admin.connect();
-  await ensureTopics(admin, [{ topic: jobsTopic, numPartitions: 1 }]);
+  await admin.ensureTopics([{ topic: jobsTopic, numPartitions: 1 }]);
   await admin.disconnect();
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer();
   await producer.connect();
   closers.push(() => producer.disconnect());
-  batching = createBatchingProducer(producer, { lingerMs: 1, maxBatchMessages: 100, sendTimeoutMs: 5000 });
+  batching = createBatchingProducer(producer, {
+    lingerMs: 1,
+    maxBatchMessages: 100,
+    sendTimeoutMs: 5000,
+  });
   redis = createRedis({ url: env.redisUrl, keyPrefix: `${randomName('up')}:`, name: 'upload-test' });
   await redis.connect();
   closers.push(() => redis.quit());
@@ -92,15 +90,23 @@ before(async () => {
   closers.push(() => batching.close());
 
   // Every queued job id that reaches the jobs topic, for the assertions below.
-  const consumer = kafka.consumer({ groupId: randomName('g'), maxWaitTimeInMs: 100 });
-  await consumer.connect();
-  await consumer.subscribe({ topic: jobsTopic, fromBeginning: true });
-  await consumer.run({
-    eachMessage: async ({ message }) => {
-      queued.add(JSON.parse(message.value?.toString() ?? '{}').jobId);
-    },
+  const consumer = kafka.consumer({
+    groupId: randomName('g'),
+    sessionTimeoutMs: 30_000,
+    heartbeatIntervalMs: 3_000,
+    maxWaitTimeMs: 100,
   });
   closers.push(() => consumer.disconnect());
+  const running = await consumer.run({
+    topics: [jobsTopic],
+    fromBeginning: true,
+    partitionsConsumedConcurrently: 1,
+    logger,
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) queued.add(JSON.parse(message.value?.toString() ?? '{}').jobId);
+    },
+  });
+  closers.push(async () => running.stop());
 });
 const queued = new Set<string>();
 

@@ -3,6 +3,7 @@ import {
   errorHandler,
   guardSlowRequests,
   type HttpLimits,
+  httpErrors,
   httpServerOptions,
   registerApiDocs,
   useZodValidation,
@@ -68,8 +69,9 @@ export async function buildReporterApp(deps: ReporterDeps): Promise<FastifyInsta
   guardSlowRequests(app, httpLimits);
   useZodValidation(app);
   app.setErrorHandler(errorHandler);
+  // A coded error like any other 404, rendered by the one error mapping.
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({ code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` }),
+    errorHandler(httpErrors.NOT_FOUND(`no route ${request.method} ${request.url}`), request, reply),
   );
   if (deps.tracer) registerRequestTracing(app, deps.tracer);
   registerOpsRoutes(app, { registry: deps.registry, readiness: deps.readiness });

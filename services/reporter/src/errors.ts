@@ -2,6 +2,8 @@ import { defineErrors } from '@evh/lifecycle';
 
 /** The reporter's own codes, beside @evh/http's and @evh/projects'. */
 export const reporterErrors = defineErrors({
+  /** The event has no final state (unknown, buffered or in progress). */
+  EVENT_NOT_FOUND: { status: 404, retriable: false },
   /** No dead letter of that id (never one, or past its retention). */
   DLQ_NOT_FOUND: { status: 404, retriable: false },
   /** The dead letter was not an event (a message that did not decode): replaying cannot help. */

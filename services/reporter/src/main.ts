@@ -1,8 +1,8 @@
 // The reporter process: the read side over Redis. The only impure file of the service.
 import { createJobRecords, createLogQueries, createPool } from '@evh/db';
 import { httpLimitsOf } from '@evh/http';
-import { consumerLag, createKafka, Partitioners } from '@evh/kafka';
-import { exitOnStartupError, parseConfig } from '@evh/lifecycle';
+import { createKafkaClient } from '@evh/kafka';
+import { exitOnStartupError, parseConfig, singleFlight } from '@evh/lifecycle';
 import { createCredentialCache, createFailureThrottle } from '@evh/projects';
 import { connectRedis } from '@evh/redis';
 import { startServiceRuntime } from '@evh/telemetry';
@@ -43,24 +43,12 @@ async function main(): Promise<void> {
   // One producer (dead-letter replays) and one admin (the consumer lag), connected on first
   // use and again after a failed connect: the read side starts and serves without Kafka, only
   // a replay answers 503 and the lag reads as unknown while Kafka is away.
-  const kafka = createKafka({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const kafka = createKafkaClient({ clientId: SERVICE, brokers: config.KAFKA_BROKERS, logger });
+  const producer = kafka.producer();
   const admin = kafka.admin();
-  const onDemand = (connect: () => Promise<void>) => {
-    let connected: Promise<void> | undefined;
-    return () => {
-      connected ??= connect().catch((err: unknown) => {
-        connected = undefined;
-        throw err;
-      });
-      return connected;
-    };
-  };
-  const producerReady = onDemand(() => producer.connect());
-  const adminReady = onDemand(() => admin.connect());
+  // Concurrent requests share one connect; a failed one is forgotten, so the next tries again.
+  const producerReady = singleFlight(() => producer.connect(), { keepSuccess: true });
+  const adminReady = singleFlight(() => admin.connect(), { keepSuccess: true });
   shutdown.register('kafka-producer', () => producer.disconnect());
   shutdown.register('kafka-admin', () => admin.disconnect());
 
@@ -88,12 +76,12 @@ async function main(): Promise<void> {
     resender: {
       async resend(messages) {
         await producerReady();
-        await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages });
+        await producer.send(config.EVENTS_TOPIC, messages);
       },
     },
     lag: async () => {
       await adminReady();
-      return consumerLag(admin, config.CONSUMER_GROUP, config.EVENTS_TOPIC);
+      return admin.consumerLag(config.CONSUMER_GROUP, config.EVENTS_TOPIC);
     },
     httpLimits: httpLimitsOf(config),
     registry,

@@ -91,6 +91,21 @@ async function createProject(name: string, projectId?: string) {
   return res.json;
 }
 
+describe('coded 404s', () => {
+  test('an unknown route is NOT_FOUND, an event with no final state EVENT_NOT_FOUND', async () => {
+    const route = await call('GET', '/v1/nope', ADMIN);
+    assert.equal(route.status, 404, route.body);
+    assert.deepEqual(route.json, { code: 'NOT_FOUND', message: 'no route GET /v1/nope' });
+    const id = randomName('evt');
+    const event = await call('GET', `/v1/events/${id}`, ADMIN);
+    assert.equal(event.status, 404, event.body);
+    assert.deepEqual(event.json, {
+      code: 'EVENT_NOT_FOUND',
+      message: `event ${id} is not finalized (unknown, buffered or in progress)`,
+    });
+  });
+});
+
 describe('POST/GET/PATCH /v1/projects', () => {
   test('create answers 201 with the number, keys and a DSN Sentry SDKs take; listings show no secret', async () => {
     const id = randomName('shop');

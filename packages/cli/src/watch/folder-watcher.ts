@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { backoffDelay } from '@evh/lifecycle';
 import { createSettleTracker, type FileSighting, isIgnoredName } from './settle-tracker.js';
 import { isProcessed, loadWatchState, saveWatchState, type WatchState } from './watch-state.js';
 
@@ -89,7 +90,11 @@ export async function createFolderWatcher(options: FolderWatcherOptions): Promis
     } catch (err) {
       // Retried with backoff while the watcher runs; a restart retries at once.
       const attempts = (retryAt.get(file.name)?.attempts ?? 0) + 1;
-      retryAt.set(file.name, { attempts, at: now() + options.intervalMs * 2 ** Math.min(attempts, 6) });
+      const delay = backoffDelay(attempts + 1, {
+        initialMs: options.intervalMs,
+        maxMs: options.intervalMs * 64,
+      });
+      retryAt.set(file.name, { attempts, at: now() + delay });
       options.log(`failed ${file.name} (attempt ${attempts}): ${(err as Error).message}`);
     }
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { setImmediate as flush, setTimeout as sleep } from 'node:timers/promises';
-import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import type { BatchContext, ConsumedMessage } from '@evh/kafka';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { createConsumerMetrics } from '../metrics.js';
@@ -92,7 +92,7 @@ function harness(
           key: Buffer.from(user),
           value: Buffer.from(JSON.stringify({ id: `${partition}:${offset}`, userId: user, payload: {} })),
           headers: {},
-        }) as unknown as KafkaMessage,
+        }) as unknown as ConsumedMessage,
     );
     await dispatcher.handleBatch({
       batch: {
@@ -103,7 +103,7 @@ function harness(
         offsetLag: () => lag,
       },
       resolveOffset: (o: string) => void resolved.push(`${partition}:${o}`),
-    } as unknown as EachBatchPayload);
+    } as unknown as BatchContext);
     await flush();
   }
 

@@ -1,4 +1,5 @@
-import type { EachBatchPayload, KafkaMessage } from '@evh/kafka';
+import type { BatchContext, ConsumedMessage, PartitionControl } from '@evh/kafka';
+import { createPeriodicTask, type PeriodicTask, singleFlight } from '@evh/lifecycle';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -10,18 +11,6 @@ import type { PartitionProgress } from './partition-progress.js';
 import { costOf, projectKeyOf } from './project-key.js';
 import type { UserLanes } from './user-lanes.js';
 
-/**
- * What the dispatcher asks of the Kafka consumer, for one topic. pause, resume and seek
- * throw while the consumer is between a crash and its restart (kafkajs has no group then).
- */
-export interface PartitionControl {
-  pause(partition: number): void;
-  resume(partition: number): void;
-  /** The next fetch of the partition starts at `offset`. */
-  seek(partition: number, offset: string): void;
-  commit(offsets: { partition: number; offset: string }[]): Promise<void>;
-}
-
 export interface EventDispatcherOptions {
   processor: EventProcessor;
   lanes: UserLanes;
@@ -30,6 +19,7 @@ export interface EventDispatcherOptions {
   metrics: ConsumerMetrics;
   logger: Logger;
   progress: PartitionProgress;
+  /** The consumer's pause, resume, seek and commit on the topic (GroupConsumer.partitions). */
   control: PartitionControl;
   /**
    * When tracing is on, a CONSUMER span per task (an event, or a run of one user's plain
@@ -53,8 +43,8 @@ export interface EventDispatcherOptions {
 }
 
 export interface EventDispatcher {
-  /** kafkajs's eachBatch: hands the batch to processing and returns without waiting for it. */
-  handleBatch(payload: EachBatchPayload): Promise<void>;
+  /** The consumer's batch handler: hands the batch to processing and returns without waiting for it. */
+  handleBatch(context: BatchContext): Promise<void>;
   /** A new assignment: what was handed out before is redelivered from the committed offsets. */
   assigned(partitions: number[]): void;
   /** Commits each partition's finished prefix; one commit at a time. */
@@ -103,9 +93,8 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   let pending = 0;
   let running = 0;
   let stopping = false;
-  let committing: Promise<void> | undefined;
   let idle: (() => void) | undefined;
-  let ticker: NodeJS.Timeout | undefined;
+  let ticker: PeriodicTask | undefined;
 
   /**
    * Calls the Kafka consumer, which throws while it is restarting after a crash. A failed
@@ -188,7 +177,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
 
   /** A message and its place: decoded once, when its batch is queued. */
   interface Item {
-    m: KafkaMessage;
+    m: ConsumedMessage;
     decoded: Decoded;
     finish: () => void;
   }
@@ -282,7 +271,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
   }
 
   /** Hands a batch's messages out: one lane task per user (fewer promises held while queued). */
-  function enqueue(owner: PartitionState, topic: string, messages: KafkaMessage[]): void {
+  function enqueue(owner: PartitionState, topic: string, messages: ConsumedMessage[]): void {
     const byUser = new Map<string, Item[]>();
     for (const m of messages) {
       const finish = owner.tracker.add(BigInt(m.offset));
@@ -299,28 +288,24 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     for (const [user, items] of byUser) void lanes.run(user, () => runLane(owner, items));
   }
 
-  function commit(): Promise<void> {
-    committing ??= (async () => {
-      const due: { state: PartitionState; offset: bigint }[] = [];
-      for (const state of states.values()) {
-        const offset = state.tracker.committable;
-        if (offset !== undefined && offset !== state.committed) due.push({ state, offset });
-      }
-      if (due.length === 0) return;
-      try {
-        await control.commit(
-          due.map(({ state, offset }) => ({ partition: state.partition, offset: `${offset}` })),
-        );
-        for (const { state, offset } of due) state.committed = offset;
-      } catch (err) {
-        // A rebalance in progress or the coordinator moving: the next commit carries it.
-        logger.warn({ err }, 'offset commit failed; retrying with the next one');
-      }
-    })().finally(() => {
-      committing = undefined;
-    });
-    return committing;
-  }
+  // One commit at a time: a tick during a slow commit joins it rather than sending another.
+  const commit = singleFlight(async () => {
+    const due: { state: PartitionState; offset: bigint }[] = [];
+    for (const state of states.values()) {
+      const offset = state.tracker.committable;
+      if (offset !== undefined && offset !== state.committed) due.push({ state, offset });
+    }
+    if (due.length === 0) return;
+    try {
+      await control.commit(
+        due.map(({ state, offset }) => ({ partition: state.partition, offset: `${offset}` })),
+      );
+      for (const { state, offset } of due) state.committed = offset;
+    } catch (err) {
+      // A rebalance in progress or the coordinator moving: the next commit carries it.
+      logger.warn({ err }, 'offset commit failed; retrying with the next one');
+    }
+  });
 
   return {
     get pending() {
@@ -354,16 +339,23 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
     },
     commit,
     start(intervalMs) {
-      ticker ??= setInterval(() => {
-        // A resume that threw (consumer restarting) is tried again here, in case no event
-        // finishes to try it.
-        for (const state of states.values()) if (state.paused) backPressure(state);
-        void commit();
-      }, intervalMs);
+      ticker ??= createPeriodicTask({
+        intervalMs,
+        run: async () => {
+          // A resume that threw (consumer restarting) is tried again here, in case no event
+          // finishes to try it.
+          for (const state of states.values()) if (state.paused) backPressure(state);
+          await commit();
+        },
+        // A failed commit is logged by commit itself and carried by the next one.
+        onError: () => {},
+      });
+      ticker.start();
     },
     async drain(timeoutMs) {
       stopping = true;
-      if (ticker) clearInterval(ticker);
+      // Not awaited: a tick under way is at most a commit, which is awaited below.
+      void ticker?.stop();
       for (const state of states.values()) {
         if (state.redelivery) clearTimeout(state.redelivery);
         tryControl('pause', state.partition, () => control.pause(state.partition));
@@ -376,7 +368,7 @@ export function createEventDispatcher(options: EventDispatcherOptions): EventDis
         });
         clearTimeout(timer);
       }
-      await committing;
+      await commit.current;
       // `stopping` hides the states from runItems, not from the final commit.
       await commit();
     },

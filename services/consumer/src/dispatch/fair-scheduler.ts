@@ -24,7 +24,10 @@ export function defaultReserve(capacity: number): number {
   return Math.floor(capacity / 8);
 }
 
-/** A semaphore that shares its slots among projects by weight (the shape of pipeline/semaphore.ts plus a key). */
+/**
+ * A counting semaphore whose slots are shared among projects by weight instead of first come,
+ * first served, so that one project's flood does not make every other project's task wait behind it.
+ */
 export interface FairScheduler {
   /**
    * Runs the task in one of the slots when the project's turn comes. `cost` (default 1) is

@@ -1,5 +1,5 @@
 import { LOG_CHUNK_KIND, type LogChunk, logChunkId } from '@evh/events';
-import type { Message } from '@evh/kafka';
+import type { OutgoingMessage } from '@evh/kafka';
 import type { AnalyticsAccumulator } from '@evh/logs';
 import type { Checkpoint } from './job-store.js';
 
@@ -13,7 +13,7 @@ export interface ChunkBounds {
 
 /** What a chunk hands on when it ends: its event (when it has valid lines) and its checkpoint. */
 export interface ChunkResult {
-  message: Message | null;
+  message: OutgoingMessage | null;
   checkpoint: Omit<Checkpoint, 'anomalies'>;
 }
 
@@ -70,7 +70,7 @@ export class ChunkBuilder {
       invalidReasons: new Map(counts.invalidReasons),
       invalidSamples: this.invalidSamples,
     };
-    let message: Message | null = null;
+    let message: OutgoingMessage | null = null;
     if (counts.valid > 0) {
       const chunk: LogChunk = {
         jobId: this.jobId,

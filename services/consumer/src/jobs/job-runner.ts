@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type InvalidLineRow, isDbUnavailable, LogEntryRows, uploadDayOf } from '@evh/db';
-import type { Message } from '@evh/kafka';
-import { type CodedError, isCodedError } from '@evh/lifecycle';
+import type { OutgoingMessage } from '@evh/kafka';
+import { backoffDelay, type CodedError, isCodedError, isRetriable } from '@evh/lifecycle';
 import {
   type Anomaly,
   createLogAnalyzer,
@@ -25,7 +25,7 @@ export interface JobRunnerDeps {
   entries: JobEntries;
   store: ObjectStore;
   /** Writes a chunk's event to the events topic; resolves once Kafka has it. */
-  produce(messages: Message[]): Promise<void>;
+  produce(messages: OutgoingMessage[]): Promise<void>;
   logs: LogsConfig;
   logger: Logger;
   /**
@@ -270,9 +270,9 @@ async function withStorageRetry<T>(deps: JobRunnerDeps, call: () => Promise<T>):
     try {
       return await call();
     } catch (err) {
-      const e = err as { code?: string };
-      if (e.code === 'OBJECT_NOT_FOUND' || attempt >= deps.storageAttempts || deps.isStopping()) throw err;
-      await sleep(200 * 3 ** (attempt - 1));
+      // The code decides: a missing object (OBJECT_NOT_FOUND) is not worth another try.
+      if (!isRetriable(err) || attempt >= deps.storageAttempts || deps.isStopping()) throw err;
+      await sleep(backoffDelay(attempt, { initialMs: 200, maxMs: Number.POSITIVE_INFINITY, factor: 3 }));
     }
   }
 }

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { jobMessageSchema } from '@evh/events';
-import type { Consumer, EachBatchPayload } from '@evh/kafka';
+import type { BatchContext, ConsumedBatch, ConsumedMessage, GroupConsumer } from '@evh/kafka';
 import { inSpan, processSpan } from '@evh/telemetry';
 import type { Tracer } from '@opentelemetry/api';
 import type { Logger } from 'pino';
@@ -8,7 +8,7 @@ import type { ConsumerMetrics } from '../metrics.js';
 import { type JobRunnerDeps, runJob } from './job-runner.js';
 
 export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStopping'> {
-  consumer: Consumer;
+  consumer: Pick<GroupConsumer, 'commit'>;
   logger: Logger;
   isStopping(): boolean;
   /**
@@ -30,7 +30,7 @@ export interface JobWorkerDeps extends Omit<JobRunnerDeps, 'heartbeat' | 'isStop
  * the job to be redelivered, and the new worker resumes from the job's checkpoint.
  */
 export function createJobBatchHandler(deps: JobWorkerDeps) {
-  return async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: EachBatchPayload) => {
+  return async ({ batch, heartbeat, isRunning, isStale, resolveOffset }: BatchContext) => {
     for (const message of batch.messages) {
       if (!isRunning() || isStale() || deps.isStopping()) return;
       const parsed = jobMessageSchema.safeParse(safeJson(message.value?.toString() ?? ''));
@@ -66,7 +66,7 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
         await sleep(deps.durableAfterMs);
         await heartbeat();
       }
-      await deps.consumer.commitOffsets([
+      await deps.consumer.commit([
         { topic: batch.topic, partition: batch.partition, offset: (BigInt(message.offset) + 1n).toString() },
       ]);
     }
@@ -76,8 +76,8 @@ export function createJobBatchHandler(deps: JobWorkerDeps) {
 /** Runs the job in a CONSUMER span continuing the upload's trace, when tracing is on. */
 function inJobSpan<T>(
   deps: JobWorkerDeps,
-  batch: EachBatchPayload['batch'],
-  message: EachBatchPayload['batch']['messages'][number],
+  batch: ConsumedBatch,
+  message: ConsumedMessage,
   run: () => Promise<T>,
 ): Promise<T> {
   if (!deps.tracer) return run();

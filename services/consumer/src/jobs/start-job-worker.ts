@@ -1,5 +1,5 @@
 import { createJobRecords, type Pool } from '@evh/db';
-import { type Kafka, type Producer, partitionOf, runConsumer } from '@evh/kafka';
+import { type KafkaClient, type KafkaProducer, partitionOf } from '@evh/kafka';
 import type { Shutdown } from '@evh/lifecycle';
 import type { Redis } from '@evh/redis';
 import type { ObjectStore } from '@evh/storage';
@@ -14,10 +14,10 @@ import { createJobBatchHandler } from './job-worker.js';
 
 export interface JobWorkerStartDeps {
   config: ConsumerConfig;
-  kafka: Kafka;
+  kafka: KafkaClient;
   redis: Redis;
   /** Writes a job's chunk events to `events`; connected, closed by its owner. */
-  producer: Producer;
+  producer: KafkaProducer;
   objectStore: ObjectStore;
   /** The jobs' records and parsed entries; absent with JOB_STORE_ENTRIES=false. */
   db: Pool | undefined;
@@ -40,62 +40,58 @@ export async function startJobWorker(deps: JobWorkerStartDeps): Promise<void> {
   const { config, kafka, redis, producer, metrics, logger, shutdown } = deps;
   const consumer = kafka.consumer({
     groupId: config.JOB_WORKERS_GROUP,
-    sessionTimeout: config.SESSION_TIMEOUT_MS,
-    heartbeatInterval: Math.floor(config.SESSION_TIMEOUT_MS / 6),
-    maxWaitTimeInMs: 250,
-    allowAutoTopicCreation: false,
+    sessionTimeoutMs: config.SESSION_TIMEOUT_MS,
+    heartbeatIntervalMs: Math.floor(config.SESSION_TIMEOUT_MS / 6),
+    maxWaitTimeMs: 250,
   });
   shutdown.register('kafka-job-consumer', () => consumer.disconnect());
-  const running = await runConsumer(consumer, {
-    subscribe: { topics: [config.JOBS_TOPIC], fromBeginning: true },
+  const running = await consumer.run({
+    topics: [config.JOBS_TOPIC],
+    fromBeginning: true,
     logger,
     onRestart: () => metrics.consumerRestarts.inc({ group: config.JOB_WORKERS_GROUP }),
-    run: {
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
-      eachBatch: createJobBatchHandler({
-        consumer,
-        jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
-        entries: deps.db
-          ? createJobEntries({
-              pool: deps.db,
-              records: createJobRecords(deps.db),
-              logger,
-              giveUpAfterMs: config.DB_WRITE_TIMEOUT_MS,
-              stopped: () => shutdown.closing,
-            })
-          : noJobEntries,
-        store: deps.objectStore,
-        produce: (messages) =>
-          sendTraced(
-            {
-              tracer: deps.tracer,
-              topic: config.EVENTS_TOPIC,
-              partitionOf: (key) => partitionOf(key, deps.numPartitions ?? config.EVENTS_PARTITIONS),
-            },
-            messages,
-            async (traced) => {
-              await producer.send({ topic: config.EVENTS_TOPIC, acks: -1, messages: traced });
-              metrics.jobChunks.inc(traced.length);
-            },
-          ),
-        tracer: deps.tracer,
-        group: config.JOB_WORKERS_GROUP,
-        metrics,
-        logs: config.LOGS_CONFIG,
-        logger,
-        chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
-        maxLineBytes: config.JOB_MAX_LINE_BYTES,
-        lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
-        storageAttempts: config.JOB_STORAGE_ATTEMPTS,
-        durableAfterMs: config.DURABLE_AFTER_MS,
-        onAnomalies: (anomalies) => {
-          for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
-        },
-        isStopping: () => shutdown.closing,
-      }),
-    },
+    partitionsConsumedConcurrently: config.JOB_CONCURRENCY,
+    eachBatch: createJobBatchHandler({
+      consumer,
+      jobs: createJobStore(redis, { keyPrefix: config.REDIS_KEY_PREFIX }),
+      entries: deps.db
+        ? createJobEntries({
+            pool: deps.db,
+            records: createJobRecords(deps.db),
+            logger,
+            giveUpAfterMs: config.DB_WRITE_TIMEOUT_MS,
+            stopped: () => shutdown.closing,
+          })
+        : noJobEntries,
+      store: deps.objectStore,
+      produce: (messages) =>
+        sendTraced(
+          {
+            tracer: deps.tracer,
+            topic: config.EVENTS_TOPIC,
+            partitionOf: (key) => partitionOf(key, deps.numPartitions ?? config.EVENTS_PARTITIONS),
+          },
+          messages,
+          async (traced) => {
+            await producer.send(config.EVENTS_TOPIC, traced);
+            metrics.jobChunks.inc(traced.length);
+          },
+        ),
+      tracer: deps.tracer,
+      group: config.JOB_WORKERS_GROUP,
+      metrics,
+      logs: config.LOGS_CONFIG,
+      logger,
+      chunk: { lines: config.JOB_CHUNK_LINES, bytes: config.JOB_CHUNK_BYTES },
+      maxLineBytes: config.JOB_MAX_LINE_BYTES,
+      lineDelay: config.JOB_SIMULATED_LINE_DELAY_MS,
+      storageAttempts: config.JOB_STORAGE_ATTEMPTS,
+      durableAfterMs: config.DURABLE_AFTER_MS,
+      onAnomalies: (anomalies) => {
+        for (const a of anomalies) metrics.anomalies.inc({ kind: a.kind });
+      },
+      isStopping: () => shutdown.closing,
+    }),
   });
   shutdown.register('kafka-job-consumer-restarts', () => running.stop());
 }

@@ -6,6 +6,7 @@ import {
   eventIdSchema,
   PLAIN_EVENT_KIND,
 } from '@evh/events';
+import { backoffDelay, isRetriable } from '@evh/lifecycle';
 import type { Logger } from 'pino';
 import { asInfrastructureError, consumerErrors } from '../errors.js';
 import type { ConsumerMetrics } from '../metrics.js';
@@ -100,17 +101,17 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
    * leaves the event unfinalized, to be read again from Kafka.
    */
   async function untilAvailable<T>(eventId: string, call: () => Promise<T>): Promise<T> {
-    const first = Math.max(deps.retryBackoffMs, 10);
-    for (let pause = first; ; pause = Math.min(pause * 2, maxBackoff)) {
+    const backoff = { initialMs: Math.max(deps.retryBackoffMs, 10), maxMs: maxBackoff };
+    for (let failures = 1; ; failures++) {
       try {
         return await call();
       } catch (err) {
         const fatal = giveUp(eventId, err);
         if (fatal !== undefined) throw fatal;
         // Once per call: an outage would otherwise log every event every second.
-        if (pause === first)
+        if (failures === 1)
           deps.logger.warn({ err, eventId }, 'redis unavailable; trying again until it answers');
-        await sleep(pause);
+        await sleep(backoffDelay(failures, backoff));
       }
     }
   }
@@ -130,9 +131,11 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
         // Not the event's fault (stopping, lock lost): not an attempt, and not finalized.
         if (asInfrastructureError(err)) throw err;
         error = describe(err);
-        if ((err as { retriable?: boolean }).retriable === false)
-          return { status: 'failed', attempts: n, error };
-        if (n < deps.maxAttempts) await sleep(deps.retryBackoffMs * 2 ** (n - 1));
+        // The error's code decides: a non-retriable one (an invalid message) fails at once.
+        if (!isRetriable(err)) return { status: 'failed', attempts: n, error };
+        // Uncapped: maxAttempts (a handful) bounds it.
+        if (n < deps.maxAttempts)
+          await sleep(backoffDelay(n, { initialMs: deps.retryBackoffMs, maxMs: Number.POSITIVE_INFINITY }));
       }
     }
     return { status: 'failed', attempts: deps.maxAttempts, error };
@@ -140,16 +143,14 @@ export function createEventProcessor(deps: EventProcessorDeps): EventProcessor {
 
   async function begin(event: EventMessage, json: string) {
     const deadline = now() + deps.lockWaitMs;
-    let pause = 20;
-    for (;;) {
+    for (let waits = 1; ; waits++) {
       const verdict = await untilAvailable(event.id, () => deps.store.begin(event, json));
       if (verdict !== 'busy') return verdict;
       // Another process holds the lock (a rebalance moved the partition mid-event): wait
       // for it to finalize or for its lock to expire, but never commit past it meanwhile.
       if (deps.isStopping()) throw consumerErrors.SHUTTING_DOWN(`abandoning ${event.id}`);
       if (now() > deadline) throw consumerErrors.LOCK_TIMEOUT(`${event.id} stayed locked`);
-      await sleep(pause);
-      pause = Math.min(pause * 2, 250);
+      await sleep(backoffDelay(waits, { initialMs: 20, maxMs: 250 }));
     }
   }
 

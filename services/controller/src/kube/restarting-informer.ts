@@ -1,3 +1,4 @@
+import { backoffDelay } from '@evh/lifecycle';
 import type { Logger } from 'pino';
 
 /** The part of @kubernetes/client-node's informer this module drives (its ListWatch fits). */
@@ -43,7 +44,7 @@ export function createRestartingInformer<T>(options: RestartingInformerOptions<T
     if (stopped) return;
     synced = false;
     failures++;
-    const delayMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (failures - 1));
+    const delayMs = backoffDelay(failures, { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs });
     options.logger.warn({ err, delayMs, failures }, 'watch failed; restarting it');
     options.onRestart?.(err, delayMs);
     if (timer) clearTimeout(timer);

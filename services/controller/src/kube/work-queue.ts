@@ -1,3 +1,5 @@
+import { backoffDelay } from '@evh/lifecycle';
+
 export interface ReconcileResult {
   /** Look at the key again after this long even if nothing changes (e.g. to refresh usage). */
   requeueAfterMs?: number;
@@ -89,7 +91,7 @@ export function createWorkQueue(options: WorkQueueOptions): WorkQueue {
     } catch (err) {
       const n = (failures.get(key) ?? 0) + 1;
       failures.set(key, n);
-      const delay = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (n - 1));
+      const delay = backoffDelay(n, { initialMs: options.baseDelayMs, maxMs: options.maxDelayMs });
       options.onError?.(key, err, delay);
       addAfter(key, delay);
     }

@@ -1,3 +1,4 @@
+import { createPeriodicTask } from '@evh/lifecycle';
 import { type CoordinationV1Api, type V1Lease, V1MicroTime } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { isConflict, isNotFound } from '../kube/api-status.js';
@@ -49,9 +50,6 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
   let observation: Observation | undefined;
   let holder: string | undefined;
   let lastContactAt: number | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let ticking: Promise<void> | undefined;
-  let stopped = true;
   let transitions: Promise<void> = Promise.resolve();
   let stopping: Promise<void> | undefined;
 
@@ -125,13 +123,14 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     if (leading && !stillLeading(lastRenewedAt, now(), options.renewDeadlineMs)) transition(false);
   }
 
-  function loop(): void {
-    if (stopped) return;
-    ticking = tick().finally(() => {
-      ticking = undefined;
-      if (!stopped) timer = setTimeout(loop, options.retryPeriodMs);
-    });
-  }
+  // The first try at once (a replica starting should lead as soon as it may); tick reports
+  // its own failures, so the loop has none to report.
+  const loop = createPeriodicTask({
+    intervalMs: options.retryPeriodMs,
+    runAtStart: true,
+    run: tick,
+    onError: () => {},
+  });
 
   async function release(): Promise<void> {
     try {
@@ -166,16 +165,10 @@ export function createLeaderElector(options: LeaderElectorOptions): LeaderElecto
     get lastContactAt() {
       return lastContactAt;
     },
-    start() {
-      if (!stopped || stopping) return;
-      stopped = false;
-      loop();
-    },
+    start: () => loop.start(),
     stop() {
       stopping ??= (async () => {
-        stopped = true;
-        if (timer) clearTimeout(timer);
-        await ticking;
+        await loop.stop();
         const wasLeading = leading;
         transition(false);
         await transitions;

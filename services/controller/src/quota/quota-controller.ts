@@ -1,3 +1,4 @@
+import { createPeriodicTask, type PeriodicTask } from '@evh/lifecycle';
 import type { EffectiveQuota, ProjectQuotaObject } from '@evh/quota';
 import type { Logger } from 'pino';
 import { createRestartingInformer, type InformerLike } from '../kube/restarting-informer.js';
@@ -35,7 +36,7 @@ export interface QuotaController {
 export function createQuotaController(options: QuotaControllerOptions): QuotaController {
   const { metrics, logger, store, namespace } = options;
   let queue: ReturnType<typeof createWorkQueue> | undefined;
-  let defaultTimer: NodeJS.Timeout | undefined;
+  let defaultLoop: PeriodicTask | undefined;
 
   async function applyDefault(): Promise<void> {
     try {
@@ -104,12 +105,18 @@ export function createQuotaController(options: QuotaControllerOptions): QuotaCon
       queue.start();
       // Rewritten periodically (a no-op when unchanged), so a flushed Redis gets it back.
       await applyDefault();
-      defaultTimer = setInterval(() => void applyDefault(), options.usageRefreshMs);
+      // A new loop per leadership term: a stopped task does not start again.
+      defaultLoop = createPeriodicTask({
+        intervalMs: options.usageRefreshMs,
+        run: applyDefault,
+        onError: () => {},
+      });
+      defaultLoop.start();
       await informer.start();
     },
     async stop() {
-      if (defaultTimer) clearInterval(defaultTimer);
-      defaultTimer = undefined;
+      await defaultLoop?.stop();
+      defaultLoop = undefined;
       await informer.stop();
       await queue?.stop();
       queue = undefined;

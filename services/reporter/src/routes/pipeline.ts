@@ -4,6 +4,7 @@ import type { GroupLag } from '@evh/kafka';
 import { deadLetterRecord, eventRecord, pipelineKeys as k, type Redis, readRecord } from '@evh/redis';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { reporterErrors } from '../errors.js';
 import type { DlqReplayer } from '../pipeline/dlq-replayer.js';
 
 export interface PipelineRoutesDeps {
@@ -49,15 +50,14 @@ export function registerPipelineRoutes(app: FastifyInstance, deps: PipelineRoute
       config: { auth: 'admin' },
       ...routeDoc({ summary: "An event's final state", tags, params: eventParams }),
     },
-    async (request, reply) => {
+    async (request) => {
       const { eventId } = parseInput(eventParams, request.params);
       // The record's fields as stored, numbers as numbers (eventRecord has no defaults).
       const event = await readRecord(redis, eventRecord, k.event(eventId));
       if (!event) {
-        return reply.code(404).send({
-          code: 'EVENT_NOT_FOUND',
-          message: `event ${eventId} is not finalized (unknown, buffered or in progress)`,
-        });
+        throw reporterErrors.EVENT_NOT_FOUND(
+          `event ${eventId} is not finalized (unknown, buffered or in progress)`,
+        );
       }
       return { eventId, ...event };
     },

@@ -265,6 +265,29 @@ test('issues: read, resolve, reopen on a new crash, ignore; the n-th event', asy
   assert.equal(ignored.json.title, 'Disk full', 'an edited title is kept');
 });
 
+test('an issue number remembered from a Redis since lost is caught and the crash renumbered', async () => {
+  const projectId = randomName('p');
+  const userId = randomName('u'); // one partition, so one consumer remembers the number
+  const frames = (method: string) => [{ file: 'Shop.java', method, line: 1 }];
+  const post = async (method: string, total: number) => {
+    const res = await f.post(
+      '/v1/crashes',
+      crash(projectId, { userId, message: method, stacktrace: frames(method) }),
+    );
+    assert.equal(res.status, 202);
+    await waitForTotal(projectId, total);
+  };
+  await post('checkout', 1); // checkout is issue 1, and the consumer remembers it
+  // The project's crash state is lost (a Redis replaced without its data) ...
+  const lost = await f.redis.keys(`${f.prefix}crash:{${projectId}}:*`);
+  await f.redis.del(...lost.map((k) => k.slice(f.prefix.length)));
+  await post('refund', 1); // ... so refund is numbered 1 now
+  await post('checkout', 2); // the remembered 1 is refund's: checkout is renumbered 2
+  const issue = async (n: number) => (await f.read(`/v1/projects/${projectId}/issues/${n}`)).json;
+  assert.deepEqual([(await issue(1)).title, (await issue(1)).count], ['refund', 1]);
+  assert.deepEqual([(await issue(2)).title, (await issue(2)).count], ['checkout', 1]);
+});
+
 test('search finds by words, newest first, within one project (and one issue)', async () => {
   const a = randomName('sa');
   const b = randomName('sb');

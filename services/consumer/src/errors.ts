@@ -20,6 +20,8 @@ export const consumerErrors = defineErrors({
    * fails with it (see jobs/job-failure.ts), since reading again cannot find it.
    */
   FILE_MISSING: { status: 404, retriable: false },
+  /** A crash's issue number was not its fingerprint's twice in a row (Redis replaced meanwhile). */
+  STALE_ISSUE_NUMBER: { status: 503, retriable: true },
 });
 
 /** Codes that say the platform, not the event, failed (other packages' codes included). */

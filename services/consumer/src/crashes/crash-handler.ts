@@ -13,6 +13,7 @@ import { consumerErrors } from '../errors.js';
 import type { ApplyEvent } from '../pipeline/event-processor.js';
 import { applyCrashScript, countInvalidCrashScript, openIssueScript } from '../redis/crash-scripts.js';
 import type { createCounterCache } from './counter-cache.js';
+import { createIssueNumbers } from './issue-numbers.js';
 import { pickDelay, type WorkRange } from './simulated-work.js';
 
 export interface CrashHandlerDeps {
@@ -31,6 +32,13 @@ export interface CrashHandlerDeps {
  */
 export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, ApplyEvent> {
   const { redis } = deps;
+  const issueNumbers = createIssueNumbers((projectId, fp) =>
+    openIssueScript.run(
+      redis,
+      { fingerprints: ck.fingerprints(projectId), issueSeq: ck.issueSeq(projectId) },
+      { fingerprint: fp },
+    ),
+  );
 
   const crash: ApplyEvent = async (event: EventMessage) => {
     const parsed = crashBodySchema.safeParse((event as { crash?: unknown }).crash);
@@ -44,12 +52,7 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
     const matched = (await deps.counters.get(p))
       .filter((c) => matchesCounter(body, c.def))
       .map((c) => c.name);
-    const n = await openIssueScript.run(
-      redis,
-      { fingerprints: ck.fingerprints(p), issueSeq: ck.issueSeq(p) },
-      { fingerprint: fp },
-    );
-    const keys = {
+    const keysOf = (n: number) => ({
       applied: ck.applied(p, event.id),
       stats: ck.stats(p),
       custom: ck.customCounts(p),
@@ -62,8 +65,9 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
       // By the ingest's timestamp, so a redelivery lands in the same buckets.
       minuteBucket: ck.series(p, 'minute', bucketStart(event.timestamp, 'minute')),
       hourBucket: ck.series(p, 'hour', bucketStart(event.timestamp, 'hour')),
-    };
-    const argv = {
+      fingerprints: ck.fingerprints(p),
+    });
+    const argvOf = (n: number) => ({
       eventId: event.id,
       issueNumber: n,
       severity: body.severity,
@@ -76,9 +80,15 @@ export function createCrashHandlers(deps: CrashHandlerDeps): Record<string, Appl
       minuteExpiresAt: bucketExpiresAt(event.timestamp, 'minute'),
       hourExpiresAt: bucketExpiresAt(event.timestamp, 'hour'),
       matchedCount: matched.length,
-    };
+    });
     const words = searchWords(body.message).map((w) => ck.searchWord(p, w));
-    const applied = await applyCrashScript.run(redis, keys, argv, { keys: words, argv: matched });
+    const applyAs = (n: number) =>
+      applyCrashScript.run(redis, keysOf(n), argvOf(n), { keys: words, argv: matched });
+    // A known fingerprint's number is remembered (one round trip fewer); the script checks it.
+    let applied = await applyAs(await issueNumbers.get(p, fp));
+    if (applied.stale) applied = await applyAs(await issueNumbers.refresh(p, fp));
+    // Renumbered again between the two calls: only a Redis replaced twice meanwhile. Retried.
+    if (applied.stale) throw consumerErrors.STALE_ISSUE_NUMBER(`${p}: fingerprint ${fp} renumbered`);
     if (applied.appliedNow && applied.eventNumber === 1) deps.onIssueOpened?.(body.severity);
   };
 

@@ -17,7 +17,8 @@
 -- KEYS[14] crash:{p}:issues:ignored:count
 -- KEYS[15] crash:{p}:series:minute:{bucket start}
 -- KEYS[16] crash:{p}:series:hour:{bucket start}
--- KEYS[17…] crash:{p}:search:{word}, one per indexed word of the message
+-- KEYS[17] crash:{p}:fingerprints
+-- KEYS[18…] crash:{p}:search:{word}, one per indexed word of the message
 -- ARGV[1]  eventId
 -- ARGV[2]  issue number
 -- ARGV[3]  severity: error | warning | info
@@ -31,10 +32,15 @@
 -- ARGV[11] hour expires at: when the hour bucket expires (ms since the epoch)
 -- ARGV[12] matched count k: the number of custom counters the crash matches
 -- ARGV[13…12+k] their names
--- returns { event number within the issue, 1 when applied now | 0 when applied before }
+-- returns { event number within the issue, 1 when applied now | 0 when applied before },
+--   or { 0, -1 } having written nothing when ARGV[2] is not the fingerprint's issue number
+--   (the consumer remembers numbers: one from a Redis since lost or replaced)
 local done = redis.call('GET', KEYS[1])
 if done then
   return { tonumber(done), 0 }
+end
+if redis.call('HGET', KEYS[17], ARGV[6]) ~= ARGV[2] then
+  return { 0, -1 }
 end
 
 local id, n, severity = ARGV[1], ARGV[2], ARGV[3]
@@ -83,7 +89,7 @@ redis.call('ZADD', KEYS[6], count, id)
 redis.call('HSET', KEYS[4], 'json', ARGV[9], 'issue', n, 'eventNumber', count, 'receivedAt', at)
 redis.call('PEXPIRE', KEYS[4], ttl)
 
-for i = 17, #KEYS do
+for i = 18, #KEYS do
   redis.call('ZADD', KEYS[i], at, id)
   -- Entries of crashes past their retention are dropped as the word is used again.
   redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', at - tonumber(ttl))

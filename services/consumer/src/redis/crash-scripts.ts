@@ -2,7 +2,10 @@ import { type AnyLuaScript, defineLuaScript, luaDir } from '@evh/redis';
 
 const dir = luaDir(import.meta.url);
 
-/** The issue number of a fingerprint, numbering new ones without gaps however many consumers race. */
+/**
+ * The issue number of a fingerprint, numbering new ones without gaps however many consumers race;
+ * the consumer remembers the answers (crashes/issue-numbers.ts).
+ */
 export const openIssueScript = defineLuaScript(dir, {
   file: 'open-issue.lua',
   keys: ['fingerprints', 'issueSeq'],
@@ -11,7 +14,8 @@ export const openIssueScript = defineLuaScript(dir, {
 });
 
 /**
- * Applies one valid crash once. After the named keys come the search index of each word of
+ * Applies one valid crash once, unless the issue number given is not its fingerprint's (then
+ * stale, and nothing is written). After the named keys come the search index of each word of
  * its message; after the named arguments, the names of the custom counters it matches.
  */
 export const applyCrashScript = defineLuaScript(dir, {
@@ -34,6 +38,7 @@ export const applyCrashScript = defineLuaScript(dir, {
     'ignoredCount',
     'minuteBucket',
     'hourBucket',
+    'fingerprints',
   ],
   argv: [
     'eventId',
@@ -52,7 +57,8 @@ export const applyCrashScript = defineLuaScript(dir, {
   variadic: 'both',
   parse: (raw) => {
     const [eventNumber, now] = raw as [number, number];
-    return { eventNumber: Number(eventNumber), appliedNow: now === 1 };
+    if (now === -1) return { stale: true } as const;
+    return { stale: false, eventNumber: Number(eventNumber), appliedNow: now === 1 } as const;
   },
 });
 

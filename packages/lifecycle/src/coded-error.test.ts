@@ -58,3 +58,17 @@ describe('isCodedError and isRetriable', () => {
     for (const [what, err, expected] of cases) assert.equal(isRetriable(err), expected, what);
   });
 });
+
+it('keeps no stack for a 4xx (an answer, flooded at times), and keeps one for a 5xx', () => {
+  const coded = defineErrors({
+    TOO_MANY: { status: 429, retriable: false },
+    BROKEN: { status: 500, retriable: true },
+  });
+  const limit = Error.stackTraceLimit;
+  const answer = coded.TOO_MANY('slow down');
+  assert.doesNotMatch(answer.stack ?? '', /\n\s+at /);
+  assert.match(answer.stack ?? '', /slow down/);
+  const fault = coded.BROKEN('oops');
+  assert.match(fault.stack ?? '', /\n\s+at /);
+  assert.equal(Error.stackTraceLimit, limit, 'the limit is put back');
+});

@@ -20,7 +20,12 @@ export class CodedError<C extends string = string> extends Error {
     spec: ErrorSpec,
     options?: { cause?: unknown; details?: Record<string, unknown> },
   ) {
+    // A 4xx answers the caller's mistake: its stack is never logged (the code says where
+    // it comes from), and a flood of them (429s) would pay for capturing one each time.
+    const limit = Error.stackTraceLimit;
+    if (spec.status < 500) Error.stackTraceLimit = 0;
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    Error.stackTraceLimit = limit;
     this.name = 'CodedError';
     this.code = code;
     this.status = spec.status;

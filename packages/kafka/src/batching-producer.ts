@@ -14,6 +14,12 @@ export interface BatchingProducerOptions {
   maxBatchBytes?: number;
   /** A write not acknowledged within this fails with KAFKA_UNAVAILABLE. */
   sendTimeoutMs: number;
+  /**
+   * When no batch is in flight, a write goes at the end of the event loop's turn (with the
+   * other writes of that turn) instead of after the linger: the linger is paid only while
+   * the broker is busy with an earlier batch, which is when waiting gathers company.
+   */
+  sendWhenIdle?: boolean;
 }
 
 interface Pending {
@@ -44,12 +50,15 @@ export function createBatchingProducer(
   let queuedBytes = 0;
   const maxBytes = options.maxBatchBytes ?? 4 * 1024 * 1024;
   let timer: NodeJS.Timeout | undefined;
+  let immediate: NodeJS.Immediate | undefined;
   let closed = false;
   const sending = new Set<Promise<void>>();
 
   function flush(): void {
     if (timer) clearTimeout(timer);
+    if (immediate) clearImmediate(immediate);
     timer = undefined;
+    immediate = undefined;
     if (queue.length === 0) return;
     const batch = queue;
     queue = [];
@@ -109,6 +118,8 @@ export function createBatchingProducer(
         for (const m of messages)
           queuedBytes += typeof m.value === 'string' ? m.value.length : (m.value?.length ?? 0);
         if (queued >= options.maxBatchMessages || queuedBytes >= maxBytes) flush();
+        else if (immediate) return;
+        else if (options.sendWhenIdle && sending.size === 0 && !timer) immediate = setImmediate(flush);
         else timer ??= setTimeout(flush, options.lingerMs);
       });
     },

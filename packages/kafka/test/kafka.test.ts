@@ -154,6 +154,53 @@ describe('createBatchingProducer', () => {
     await batching.close();
   });
 
+  it('sendWhenIdle: with nothing in flight the turn’s writes go together at once; while a batch is in flight the linger applies', async () => {
+    const topic = await newTopic(1);
+    const ours = producerFrom(await connectedProducer());
+    const calls: { at: number; size: number }[] = [];
+    let gate: Promise<void> = Promise.resolve();
+    const counting: KafkaProducer = {
+      ...ours,
+      sendBatch: async (batches) => {
+        calls.push({ at: Date.now(), size: batches.reduce((n, t) => n + t.messages.length, 0) });
+        await gate;
+        return ours.sendBatch(batches);
+      },
+    };
+    const batching = createBatchingProducer(counting, {
+      lingerMs: 300,
+      maxBatchMessages: 1000,
+      sendTimeoutMs: 10_000,
+      sendWhenIdle: true,
+    });
+    const started = Date.now();
+    await Promise.all([0, 1, 2].map((i) => batching.send(topic, [{ value: `now-${i}` }])));
+    assert.deepEqual(
+      calls.map((c) => c.size),
+      [3],
+      'the three writes of one turn are one batch',
+    );
+    assert.ok(Date.now() - started < 250, `idle writes waited ${Date.now() - started} ms: the linger`);
+
+    // A batch held in flight: the next write waits the linger for company.
+    let open = () => {};
+    gate = new Promise<void>((resolve) => {
+      open = resolve;
+    });
+    const first = batching.send(topic, [{ value: 'held' }]);
+    await new Promise((r) => setImmediate(r));
+    const queuedAt = Date.now();
+    const second = batching.send(topic, [{ value: 'lingers' }]);
+    await new Promise((r) => setTimeout(r, 150));
+    assert.equal(calls.length, 2, 'the write behind a batch in flight went before the linger');
+    open();
+    await Promise.all([first, second]);
+    assert.equal(calls.length, 3);
+    assert.ok((calls[2]?.at ?? 0) - queuedAt >= 290, 'the second write did not wait for the linger');
+    assert.equal(await messagesIn(topic), 5);
+    await batching.close();
+  });
+
   it('sends a batch at once when it reaches maxBatchMessages, and the rest after the linger', async () => {
     const topic = await newTopic(1);
     const producer = await connectedProducer();

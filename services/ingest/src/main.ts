@@ -63,6 +63,7 @@ async function main(): Promise<void> {
     lingerMs: config.PRODUCE_LINGER_MS,
     maxBatchMessages: config.PRODUCE_MAX_BATCH,
     sendTimeoutMs: config.PRODUCE_TIMEOUT_MS,
+    sendWhenIdle: config.PRODUCE_WHEN_IDLE,
   });
   // Registered after the producer so it runs before it: queued writes are flushed first.
   shutdown.register('produce-batches', () => batching.close());

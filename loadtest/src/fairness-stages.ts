@@ -16,7 +16,7 @@ export type Stage = (typeof STAGES)[number];
 
 /** What each stage stands for, for the report. */
 export const STAGE_NAMES: Record<Stage, string> = {
-  produce: 'ingest: accepted → produce request built (linger)',
+  produce: 'ingest: accepted → produce request built (the linger, while a batch is in flight)',
   kafka: 'Kafka: request built → fetched by the consumer',
   queue: 'consumer: fetched → started (user lane, fair scheduler)',
   work: 'consumer: started → final state (Redis, 20 ms work)',

@@ -42,6 +42,7 @@ export function cpuMeter(pids: Record<string, number>): CpuMeter {
     },
   };
   for (const [name, pid] of Object.entries(pids)) meter.watch(name, pid);
-  const timer = setInterval(read, 500);
+  // A sampler never keeps a benchmark alive, even one whose meter was not stopped.
+  const timer = setInterval(read, 500).unref();
   return meter;
 }

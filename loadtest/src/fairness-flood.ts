@@ -6,7 +6,6 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { repoRoot, tempDir } from '@evh/testing';
 import type { CpuMeter } from './cpu-meter.js';
 
@@ -98,7 +97,10 @@ export async function startRefusingServer(): Promise<RefusingServer> {
       child.removeAllListeners('exit');
       const exited = once(child, 'exit');
       child.kill('SIGTERM');
-      await Promise.race([exited, sleep(5000).then(() => child.kill('SIGKILL'))]);
+      // Bounded: a server that does not stop in 5 s is killed (the timer is cleared on exit).
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(killer);
     },
   };
 }

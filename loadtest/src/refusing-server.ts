@@ -12,11 +12,22 @@ const refusal = JSON.stringify({
   projectId: 'project-a',
 });
 
+/** A flood's reports are a few hundred bytes; a body past this is refused, not buffered. */
+const MAX_BODY_BYTES = 1024 * 1024;
+
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
+  let bytes = 0;
   req.on('error', () => res.destroy());
-  req.on('data', (c: Buffer) => chunks.push(c));
+  req.on('data', (c: Buffer) => {
+    bytes += c.length;
+    if (bytes <= MAX_BODY_BYTES) chunks.push(c);
+  });
   req.on('end', () => {
+    if (bytes > MAX_BODY_BYTES) {
+      res.writeHead(413, { 'content-type': 'application/json' }).end('{"code":"BODY_TOO_LARGE"}');
+      return;
+    }
     try {
       JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {

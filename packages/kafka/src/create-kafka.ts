@@ -1,5 +1,6 @@
 import { Kafka, type KafkaConfig, logLevel as KafkaLogLevel, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
+import { installPendingCheck } from './request-queue-timer.js';
 
 export interface KafkaOptions {
   clientId: string;
@@ -30,6 +31,8 @@ function pinoLogCreator(logger: Logger): logCreator {
  * else talks to the small surface of this package and the client could be swapped.
  */
 export function createKafka({ clientId, brokers, logger, config }: KafkaOptions): Kafka {
+  // No 1 ms timer per idle connection (kafkajs 2.2.4's loop; request-queue-timer.ts).
+  installPendingCheck();
   return new Kafka({
     clientId,
     brokers,

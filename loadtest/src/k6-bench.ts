@@ -53,7 +53,7 @@ ${new Date().toISOString().slice(0, 10)} · ${machineLine()} · one ingest proce
 | accepted (checks) | ${((summary.metrics.checks?.value ?? 0) * 100).toFixed(2)} % |
 | ingest CPU per request / peak RSS | ${((cpu / REQUESTS) * 1e6).toFixed(0)} µs / ${peakRssMb(pid)} MB |
 
-Each 202 waits for Kafka's acknowledgement (acks=all); a write waits for the ${3} ms linger only while an earlier batch is in flight (ADR 0022); the rate-limit decision is one Lua call. Reproduce: \`BENCH=k6 make bench\` (needs \`make tools\` for k6).
+Each 202 waits for Kafka's acknowledgement (acks=all); a write behind a batch in flight goes when that batch is acknowledged or at the ${3} ms linger, whichever is first, and with nothing in flight at once (ADR 0022); the rate-limit decision is one Lua call. Reproduce: \`BENCH=k6 make bench\` (needs \`make tools\` for k6).
 `;
   writeSection('docs/benchmarks.md', 'k6', body);
   process.stdout.write(body);

@@ -16,8 +16,9 @@ export interface BatchingProducerOptions {
   sendTimeoutMs: number;
   /**
    * When no batch is in flight, a write goes at the end of the event loop's turn (with the
-   * other writes of that turn) instead of after the linger: the linger is paid only while
-   * the broker is busy with an earlier batch, which is when waiting gathers company.
+   * other writes of that turn) instead of after the linger. While a batch is in flight, the
+   * writes behind it go when it is acknowledged, or at the linger if that comes first: the
+   * wait gathers company only while the broker is busy.
    */
   sendWhenIdle?: boolean;
 }
@@ -87,7 +88,13 @@ export function createBatchingProducer(
       },
     );
     sending.add(done);
-    void done.finally(() => sending.delete(done));
+    void done.finally(() => {
+      sending.delete(done);
+      // Group commit: what gathered while the broker worked goes once it is free, not at the
+      // end of a linger that was only there to wait for it.
+      if (options.sendWhenIdle && sending.size === 0 && queue.length > 0 && !immediate)
+        immediate = setImmediate(flush);
+    });
   }
 
   async function sendWithTimeout(topicMessages: TopicMessages[]): Promise<void> {

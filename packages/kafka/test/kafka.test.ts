@@ -154,7 +154,7 @@ describe('createBatchingProducer', () => {
     await batching.close();
   });
 
-  it('sendWhenIdle: with nothing in flight the turn’s writes go together at once; while a batch is in flight the linger applies', async () => {
+  it('sendWhenIdle: with nothing in flight the turn’s writes go together at once; behind a batch in flight they go at its acknowledgement or at the linger, whichever is first', async () => {
     const topic = await newTopic(1);
     const ours = producerFrom(await connectedProducer());
     const calls: { at: number; size: number }[] = [];
@@ -182,22 +182,43 @@ describe('createBatchingProducer', () => {
     );
     assert.ok(Date.now() - started < 250, `idle writes waited ${Date.now() - started} ms: the linger`);
 
-    // A batch held in flight: the next write waits the linger for company.
-    let open = () => {};
-    gate = new Promise<void>((resolve) => {
-      open = resolve;
-    });
+    const hold = () => {
+      let open = () => {};
+      gate = new Promise<void>((resolve) => {
+        open = resolve;
+      });
+      return () => open();
+    };
+    const turn = () => new Promise((r) => setImmediate(r));
+
+    // Acknowledged before the linger: the writes behind it go then, together.
+    let release = hold();
     const first = batching.send(topic, [{ value: 'held' }]);
-    await new Promise((r) => setImmediate(r));
-    const queuedAt = Date.now();
-    const second = batching.send(topic, [{ value: 'lingers' }]);
-    await new Promise((r) => setTimeout(r, 150));
-    assert.equal(calls.length, 2, 'the write behind a batch in flight went before the linger');
-    open();
-    await Promise.all([first, second]);
+    await turn();
+    const behind = [0, 1].map((i) => batching.send(topic, [{ value: `behind-${i}` }]));
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(calls.length, 2, 'a write behind a batch in flight went before its acknowledgement');
+    const releasedAt = Date.now();
+    gate = Promise.resolve();
+    release();
+    await Promise.all([first, ...behind]);
     assert.equal(calls.length, 3);
-    assert.ok((calls[2]?.at ?? 0) - queuedAt >= 290, 'the second write did not wait for the linger');
-    assert.equal(await messagesIn(topic), 5);
+    assert.equal(calls[2]?.size, 2, 'the writes gathered behind the batch are one batch');
+    const after = (calls[2]?.at ?? 0) - releasedAt;
+    assert.ok(after < 150, `the writes behind went ${after} ms after the acknowledgement, not at it`);
+
+    // Held past the linger: the writes behind it go at the linger, the batch still in flight.
+    release = hold();
+    const slow = batching.send(topic, [{ value: 'slow' }]);
+    await turn();
+    const queuedAt = Date.now();
+    const lingering = batching.send(topic, [{ value: 'lingers' }]);
+    await waitFor('the linger’s batch', async () => calls.length === 5, { timeoutMs: 5_000, intervalMs: 10 });
+    const waited = (calls[4]?.at ?? 0) - queuedAt;
+    assert.ok(waited >= 290, `the write behind a slow batch went after ${waited} ms, before the linger`);
+    release();
+    await Promise.all([slow, lingering]);
+    assert.equal(await messagesIn(topic), 8);
     await batching.close();
   });
 

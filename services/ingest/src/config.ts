@@ -31,7 +31,7 @@ export const ingestConfigSchema = storageEnvSchema.extend({
    */
   METRICS_PROJECT_LABELS: envInt(50, 0),
   PRODUCE_LINGER_MS: envInt(3, 0),
-  /** A write with no batch in flight goes at once; the linger applies while one is (ADR 0022). */
+  /** A write with no batch in flight goes at once; behind one, at its acknowledgement or the linger (ADR 0022). */
   PRODUCE_WHEN_IDLE: envBool(true),
   PRODUCE_MAX_BATCH: envInt(2000, 1),
   PRODUCE_TIMEOUT_MS: envInt(5000, 100),

@@ -17,7 +17,7 @@ import { crashKeys, pipelineKeys } from '@evh/redis';
 import { waitFor } from '@evh/testing';
 import { machineLine, writeSection } from './bench-report.js';
 import { type BenchStack, benchStack, pidOf } from './bench-stack.js';
-import { type CpuMeter, cpuMeter } from './cpu-meter.js';
+import { type CpuMeter, type CpuUsage, cpuMeter } from './cpu-meter.js';
 import { formatSpread, spread } from './drain-stats.js';
 import { type FloodResult, runFlood, startRefusingServer } from './fairness-flood.js';
 import { STAGE_NAMES, STAGES, type Stamps, tailAndTypical } from './fairness-stages.js';
@@ -142,10 +142,8 @@ async function drained(stack: BenchStack): Promise<void> {
   await sleep(1000);
 }
 
-interface Phase {
+interface Phase extends CpuUsage {
   stamps: Stamps[];
-  wallS: number;
-  cpuS: Record<string, number>;
 }
 
 type Flooded = Phase & { flood: FloodResult };
@@ -274,13 +272,25 @@ function figuresOf(round: Round) {
   };
 }
 
+const PROCESS_COLUMNS = ['ingest', 'consumer', 'k6', 'kafka', 'redis', 'control'];
+
 function cpuColumns(phase: Phase): string {
-  const names = ['ingest', 'consumer', 'k6', 'kafka', 'redis', 'control'];
+  const names = PROCESS_COLUMNS;
   const total = Object.values(phase.cpuS).reduce((s, v) => s + v, 0);
   const parts = names.map((n) =>
     phase.cpuS[n] === undefined ? '–' : `${Math.round((100 * (phase.cpuS[n] ?? 0)) / phase.wallS)} %`,
   );
   return `${parts.join(' | ')} | ${Math.round((100 * total) / phase.wallS)} %`;
+}
+
+/** ms per second of the phase each process's threads waited for a core, and the machine's pressure. */
+function waitColumns(phase: Phase): string {
+  const parts = PROCESS_COLUMNS.map((n) =>
+    phase.waitS[n] === undefined ? '–' : `${Math.round((1000 * (phase.waitS[n] ?? 0)) / phase.wallS)}`,
+  );
+  const pressure =
+    phase.pressureS === undefined ? '–' : `${Math.round((100 * phase.pressureS) / phase.wallS)} %`;
+  return `${parts.join(' | ')} | ${pressure}`;
 }
 
 function levelSection(l: Level): string {
@@ -298,6 +308,11 @@ function levelSection(l: Level): string {
     `| ${i + 1} | B alone | ${cpuColumns(round.alone)} |`,
     `| ${i + 1} | B during the flood | ${cpuColumns(round.withFlood)} |`,
     `| ${i + 1} | B during the control flood | ${cpuColumns(round.control)} |`,
+  ]);
+  const waitRows = l.rounds.flatMap((round, i) => [
+    `| ${i + 1} | B alone | ${waitColumns(round.alone)} |`,
+    `| ${i + 1} | B during the flood | ${waitColumns(round.withFlood)} |`,
+    `| ${i + 1} | B during the control flood | ${waitColumns(round.control)} |`,
   ]);
   const pooled = (pick: (r: Round) => Phase) => l.rounds.flatMap((r) => pick(r).stamps);
   const bands = [
@@ -332,6 +347,12 @@ CPU per process during each phase (share of one core; the machine has two, 200 %
 | run | phase | ingest | consumer | k6 | kafka | redis | control server | all |
 |---|---|---|---|---|---|---|---|---|
 ${cpuRows.join('\n')}
+
+Waiting for a core during each phase: ms per second that each process's threads were runnable but not running (the sum over its threads, from \`/proc/<pid>/task/*/schedstat\`), and the share of the phase in which some task on the machine waited (\`some\` of \`/proc/pressure/cpu\`):
+
+| run | phase | ingest | consumer | k6 | kafka | redis | control server | machine |
+|---|---|---|---|---|---|---|---|---|
+${waitRows.join('\n')}
 `;
 }
 

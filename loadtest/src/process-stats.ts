@@ -9,6 +9,40 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
+/**
+ * Seconds the process's threads have spent runnable but waiting for a core (the second field
+ * of each thread's schedstat): what sharing the cores costs a process, which its CPU time does
+ * not show. Threads that already exited are not counted. Undefined on a kernel without
+ * schedstats.
+ */
+export function runQueueWaitSeconds(pid: number): number | undefined {
+  let ns = 0;
+  let read = false;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'utf8').trim().split(' ');
+      ns += Number(fields[1]);
+      read = true;
+    } catch {
+      // Exited meanwhile, or no schedstat.
+    }
+  }
+  return read ? ns / 1e9 : undefined;
+}
+
+/**
+ * Seconds during which at least one runnable task on the machine waited for a core
+ * (`some` of /proc/pressure/cpu); undefined without PSI.
+ */
+export function cpuPressureSeconds(): number | undefined {
+  try {
+    const total = /^some .*total=(\d+)/m.exec(readFileSync('/proc/pressure/cpu', 'utf8'))?.[1];
+    return total === undefined ? undefined : Number(total) / 1e6;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Peak resident set size in MB (VmHWM), from /proc. */
 export function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');

@@ -60,7 +60,7 @@ export KAFKA_BROKERS="127.0.0.1:${TEST_KAFKA_PORT:-19092}"
 export REDIS_URL="redis://127.0.0.1:${TEST_REDIS_PORT:-16379}"
 export KAFKAJS_NO_PARTITIONER_WARNING=1
 
-mapfile -t files < <(find packages services tests -path '*/node_modules' -prune -o \
+mapfile -t files < <(find packages services tests loadtest -path '*/node_modules' -prune -o \
   -path '*/dist/*' -name '*.test.js' -print | sort)
 if [[ ${#files[@]} -eq 0 ]]; then
   echo "no test files found: did the build run?" >&2
